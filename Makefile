@@ -1,0 +1,51 @@
+# The two commands: `make run` and `make test`. Everything they need is installed here.
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+FLASK = $(BIN)/flask --app community
+HOST ?= $(or $(FORUM_HOST),127.0.0.1)
+PORT ?= $(or $(FORUM_PORT),5000)
+WEB_WORKERS ?= 2
+CI_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+PO_FILES = $(wildcard community/translations/*/LC_MESSAGES/messages.po)
+MO_FILES = $(PO_FILES:.po=.mo)
+
+.PHONY: run test install translations extract-messages test-sqlite test-postgres bench clean
+
+$(BIN)/.installed: setup.cfg pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(BIN)/.installed translations
+
+%.mo: %.po $(BIN)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@ --statistics
+
+translations: $(MO_FILES)
+
+extract-messages: $(BIN)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o community/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel update -i community/translations/messages.pot -d community/translations --no-fuzzy-matching
+
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) demo seed --if-empty
+	@echo "Serving on http://$(HOST):$(PORT) (web: gunicorn, worker: flask worker). Ctrl-C stops both."
+	@trap 'kill 0' INT TERM EXIT; \
+	$(FLASK) worker & \
+	$(BIN)/gunicorn --workers $(WEB_WORKERS) --bind $(HOST):$(PORT) --access-logfile - "community:create_app()"
+
+# The whole suite on SQLite; with CI=true also on PostgreSQL and in real Chromium.
+test: install
+ifeq ($(CI),true)
+	env -u FORUM_TEST_DATABASE_URL $(BIN)/pytest
+	FORUM_TEST_DATABASE_URL=$(or $(FORUM_TEST_DATABASE_URL),$(CI_DATABASE_URL)) $(BIN)/pytest -m "not e2e"
+else
+	env -u FORUM_TEST_DATABASE_URL $(BIN)/pytest
+	@if [ -n "$$FORUM_TEST_DATABASE_URL" ]; then $(BIN)/pytest -m "not e2e"; fi
+endif
+
+clean:
+	rm -rf $(VENV) instance *.egg-info

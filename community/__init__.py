@@ -1,0 +1,120 @@
+"""customer-community: the core application.
+
+``create_app`` builds the app in small steps and then loads the feature packages
+named in ``FORUM_FEATURES`` (moderation, search, agent_bridge), each through its
+own ``init_app(app)``. The core never imports them by name.
+"""
+import importlib
+import logging
+import os
+
+from flask import Flask, request
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from . import config as config_module
+
+__all__ = ["create_app"]
+
+
+def create_app(overrides=None):
+    settings = config_module.load(overrides=overrides)
+    app = Flask(
+        __name__,
+        instance_path=settings["INSTANCE_PATH"],
+        template_folder=str(config_module.PROJECT_ROOT / "templates"),
+        static_folder="static",
+    )
+    app.config.update(settings)
+    os.makedirs(app.instance_path, exist_ok=True)
+    configure_logging(app)
+    configure_extensions(app)
+    configure_templates(app)
+    configure_security(app)
+    configure_blueprints(app)
+    configure_notifications(app)
+    configure_cli(app)
+    configure_features(app)
+    return app
+
+
+def configure_logging(app):
+    if not app.debug and not app.testing:
+        logging.basicConfig(level=logging.INFO,
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+
+def configure_extensions(app):
+    from .accounts import load_session_user
+    from .extensions import babel, csrf, db, login_manager, migrate
+    from .i18n import select_locale, select_timezone
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(config_module.PROJECT_ROOT / "migrations"),
+                     render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
+                   default_translation_directories=str(
+                       config_module.PROJECT_ROOT / "community" / "translations"))
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "basic"
+    login_manager.user_loader(load_session_user)
+
+    from flask_babel import lazy_gettext
+    login_manager.login_message = lazy_gettext("Please log in to continue.")
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL and enforced foreign keys for the embedded SQLite database."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def configure_templates(app):
+    from . import template_helpers
+    template_helpers.init_app(app)
+
+
+def configure_security(app):
+    from .security import init_app
+    init_app(app)
+    if app.config["FORUM_PROXY_FIX"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+
+def configure_blueprints(app):
+    from . import api, views
+    views.init_app(app)
+    api.init_app(app)
+
+
+def configure_notifications(app):
+    from . import notifications
+    notifications.init_app(app)
+
+
+def configure_cli(app):
+    from . import cli
+    cli.init_app(app)
+
+
+def configure_features(app):
+    app.extensions["forum_features"] = []
+    for name in app.config["FORUM_FEATURES"]:
+        module = importlib.import_module(name)
+        module.init_app(app)
+        app.extensions["forum_features"].append(name)
+
+
+def client_ip():
+    """The client's address (ProxyFix has already applied X-Forwarded-For if enabled)."""
+    return request.remote_addr or "unknown"

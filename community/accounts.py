@@ -1,0 +1,238 @@
+"""Accounts: registration, login with throttling, passwords, language, API tokens."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from . import clock, events
+from .errors import Forbidden, NotFound, RateLimited, ValidationError
+from .extensions import db
+from .models import ApiToken, LoginAttempt, User
+from .models.accounts import ROLES
+
+PASSWORD_METHOD = "scrypt"
+MIN_PASSWORD_LENGTH = 10
+COMMON_PASSWORDS = frozenset({
+    "password", "passwort", "123456789", "1234567890", "qwertzuiop", "qwertyuiop",
+    "iloveyou123", "password123", "passwort123", "letmein123", "welcome123", "hallo12345",
+})
+# Checked against a dummy hash when the account does not exist, so response time
+# does not tell which e-mail addresses are registered.
+_DUMMY_HASH = generate_password_hash("dummy-password-for-timing", method=PASSWORD_METHOD)
+
+
+# Feature packages append ``fn(user) -> message | None`` to refuse a login (e.g. a
+# suspension), and ``fn(form: dict) -> message | None`` to refuse a registration
+# (e.g. a honeypot field that only bots fill in).
+login_checks = []
+registration_checks = []
+
+
+def hash_password(password):
+    return generate_password_hash(
+        password, method=current_app.config.get("PASSWORD_HASH_METHOD", PASSWORD_METHOD))
+
+
+def normalize_email(email, check_deliverability=False):
+    try:
+        info = validate_email((email or "").strip(), check_deliverability=check_deliverability)
+    except EmailNotValidError:
+        raise ValidationError(_l("Please enter a valid e-mail address."),
+                              fields={"email": _l("Please enter a valid e-mail address.")})
+    return info.normalized.lower()
+
+
+def password_problem(password, email="", name=""):
+    """The reason a password is too weak, or None."""
+    if len(password or "") < MIN_PASSWORD_LENGTH:
+        return _l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH)
+    lowered = password.lower()
+    if lowered in COMMON_PASSWORDS or len(set(password)) < 4:
+        return _l("This password is too easy to guess.")
+    local = (email or "").split("@")[0].lower()
+    if (local and len(local) >= 4 and local in lowered) or (
+            name and len(name) >= 4 and name.lower() in lowered):
+        return _l("The password must not contain your name or e-mail address.")
+    return None
+
+
+def _clean_name(name):
+    name = " ".join((name or "").split())
+    if not 2 <= len(name) <= 60:
+        raise ValidationError(_l("Please check the display name."),
+                              fields={"name": _l("Use 2 to 60 characters.")})
+    return name
+
+
+def find_by_email(email):
+    return db.session.scalar(select(User).where(User.email == email.strip().lower()))
+
+
+def create_user(email, name, password, role="customer", locale=None, staff_title=None):
+    """Create an account; raises ValidationError with per-field messages."""
+    fields = {}
+    try:
+        email = normalize_email(email)
+    except ValidationError as exc:
+        fields.update(exc.fields)
+    try:
+        name = _clean_name(name)
+    except ValidationError as exc:
+        fields.update(exc.fields)
+    if role not in ROLES:
+        fields["role"] = _l("Unknown role.")
+    if password is not None:
+        problem = password_problem(password, email if "email" not in fields else "", name)
+        if problem:
+            fields["password"] = problem
+    if "email" not in fields and find_by_email(email):
+        fields["email"] = _l("An account with this e-mail address already exists.")
+    if fields:
+        raise ValidationError(_l("Please correct the marked fields."), fields=fields)
+    user = User(email=email, name=name, role=role, locale=locale, staff_title=staff_title,
+                password_hash=hash_password(password) if password else None,
+                created_at=clock.now())
+    db.session.add(user)
+    db.session.flush()
+    events.user_registered.send(current_app._get_current_object(), user=user)
+    return user
+
+
+def register(email, name, password, locale=None, form=None):
+    for check in registration_checks:
+        problem = check(form or {})
+        if problem:
+            raise ValidationError(problem, code="registration_refused")
+    return create_user(email, name, password, role="customer", locale=locale)
+
+
+def _recent_failures(column, value):
+    window = timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
+    return db.session.scalar(
+        select(func.count()).select_from(LoginAttempt)
+        .where(column == value, LoginAttempt.created_at > clock.now() - window))
+
+
+def authenticate(email, password, ip):
+    """Return the user for valid credentials.
+
+    Raises RateLimited after too many failures for the account or the IP within
+    the window, and ValidationError for wrong credentials (without telling which
+    part was wrong).
+    """
+    email = (email or "").strip().lower()
+    config = current_app.config
+    minutes = config["LOGIN_WINDOW_MINUTES"]
+    if (_recent_failures(LoginAttempt.email, email) >= config["LOGIN_MAX_FAILURES"]
+            or _recent_failures(LoginAttempt.ip, ip) >= config["LOGIN_MAX_FAILURES_PER_IP"]):
+        raise RateLimited(_l("Too many failed attempts. Please wait %(n)d minutes and try again.",
+                             n=minutes), retry_after=minutes * 60)
+    user = find_by_email(email) if email else None
+    valid = check_password_hash(user.password_hash if user and user.password_hash
+                                else _DUMMY_HASH, password or "")
+    if not (user and user.password_hash and valid):
+        db.session.add(LoginAttempt(email=email[:254], ip=ip[:64], created_at=clock.now()))
+        db.session.commit()
+        raise ValidationError(_l("E-mail address or password is wrong."),
+                              fields={"password": _l("E-mail address or password is wrong.")},
+                              code="invalid_credentials")
+    for check in login_checks:
+        problem = check(user)
+        if problem:
+            raise Forbidden(problem, code="login_refused")
+    return user
+
+
+def change_password(user, current, new):
+    if not check_password_hash(user.password_hash or _DUMMY_HASH, current or ""):
+        raise ValidationError(_l("Please correct the marked fields."),
+                              fields={"current_password": _l("This is not your current password.")})
+    problem = password_problem(new, user.email, user.name)
+    if problem:
+        raise ValidationError(_l("Please correct the marked fields."),
+                              fields={"new_password": problem})
+    user.password_hash = hash_password(new)
+    user.session_version += 1
+
+
+def set_password(user, new):
+    """Set a password without asking for the old one (CLI, admins)."""
+    problem = password_problem(new, user.email, user.name)
+    if problem:
+        raise ValidationError(problem, fields={"password": problem})
+    user.password_hash = hash_password(new)
+    user.session_version += 1
+
+
+def set_locale(user, locale):
+    if locale not in ("", None) and locale not in current_app.config["LANGUAGES"]:
+        raise ValidationError(_l("Unknown language."), fields={"locale": _l("Unknown language.")})
+    user.locale = locale or None
+
+
+def _token_hash(plaintext):
+    return hashlib.sha256(plaintext.encode()).hexdigest()
+
+
+def create_token(user, name="API"):
+    """Create an API token; returns (token row, plaintext shown once)."""
+    name = " ".join((name or "").split())[:60] or "API"
+    plaintext = "cc_" + secrets.token_urlsafe(32)
+    token = ApiToken(user_id=user.id, name=name, token_hash=_token_hash(plaintext),
+                     prefix=plaintext[:10], created_at=clock.now())
+    db.session.add(token)
+    db.session.flush()
+    return token, plaintext
+
+
+def revoke_token(user, token_id):
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id or token.revoked_at is not None:
+        raise NotFound(_l("No such token."))
+    token.revoked_at = clock.now()
+
+
+def active_tokens(user):
+    return list(db.session.scalars(
+        select(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+        .order_by(ApiToken.created_at.desc())))
+
+
+def user_for_token(plaintext):
+    """The user of a valid, unrevoked token, or None."""
+    if not plaintext:
+        return None
+    token = db.session.scalar(select(ApiToken).where(
+        ApiToken.token_hash == _token_hash(plaintext), ApiToken.revoked_at.is_(None)))
+    if token is None:
+        return None
+    now = clock.now()
+    # Written at most once a minute: reads must not turn into a write per request.
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
+        token.last_used_at = now
+        db.session.commit()
+    return db.session.get(User, token.user_id)
+
+
+def load_session_user(session_id):
+    """Flask-Login's user loader: "<id>:<session_version>"."""
+    try:
+        user_id, version = (int(part) for part in session_id.split(":"))
+    except ValueError:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or user.session_version != version:
+        return None
+    return user
+
+
+def get_user(user_id):
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound(_l("No such member."))
+    return user

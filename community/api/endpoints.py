@@ -1,0 +1,176 @@
+"""API v1 routes of the core: categories, threads, posts, helpful votes, accepted answers.
+
+Each handler parses the request, loads what it acts on (404, also for what the caller
+may not see), calls one service function (which checks the capability: 403), commits
+once and serializes. Errors become ``{"error": {"code", "message", "fields"}}`` in
+``community/api/errors.py``.
+"""
+from flask import current_app, jsonify, request, url_for
+from flask_babel import lazy_gettext as _l
+
+from .. import accounts, categories, listing, threads
+from ..errors import NotFound, ServiceError, ValidationError
+from ..extensions import db
+from ..permissions import can, require
+from . import bp, serializers
+from .auth import api_user, require_user
+
+
+# --- Parsing and loading -------------------------------------------------------------------------
+
+def _json_body():
+    """The request's JSON object, or 400 ``bad_json``."""
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ServiceError("Send a JSON object with 'Content-Type: application/json'.",
+                           code="bad_json")
+    return data
+
+
+def _strings(data, *names):
+    """String fields of the body (missing: ""); a field of another type is a 422."""
+    values, fields = [], {}
+    for name in names:
+        value = data.get(name)
+        if value is not None and not isinstance(value, str):
+            fields[name] = "Must be a string."
+        values.append(value if isinstance(value, str) else "")
+    return values, fields
+
+
+def _tag_list(data, fields):
+    tags = data.get("tags")
+    if tags is None:
+        return []
+    if not isinstance(tags, list) or not all(isinstance(tag, str) for tag in tags):
+        fields["tags"] = "Must be a list of strings."
+        return []
+    return tags
+
+
+def _visible_thread(user, thread_id):
+    thread = threads.get_thread(thread_id)
+    if not can(user, "view_thread", thread):
+        raise NotFound(_l("This thread does not exist."))
+    return thread
+
+
+def _visible_post(user, post_id):
+    """The post and its thread, or 404 when either is missing or hidden from ``user``."""
+    post = threads.get_post(post_id)
+    thread = threads.get_thread(post.thread_id)
+    if not (can(user, "view_post", post) and can(user, "view_thread", thread)):
+        raise NotFound(_l("This post does not exist."))
+    return post, thread
+
+
+def _created(payload, location):
+    response = jsonify(payload)
+    response.status_code = 201
+    response.headers["Location"] = location
+    return response
+
+
+# --- Reading -------------------------------------------------------------------------------------
+
+@bp.get("/categories")
+def list_categories():
+    return jsonify(categories=[serializers.category(c) for c in categories.all_categories()])
+
+
+@bp.get("/threads")
+def list_threads():
+    slug = request.args.get("category")
+    category = None
+    if slug is not None:
+        category = categories.find_by_slug(slug)
+        if category is None:
+            raise NotFound(_l("No such category."), fields={"category": "No such category."})
+    page = listing.list_threads(category=category, filter=request.args.get("filter", "all"),
+                                page=listing.page_number(request.args.get("page")),
+                                per_page=current_app.config["THREADS_PER_PAGE"])
+    return jsonify(serializers.thread_page(page))
+
+
+@bp.get("/threads/<int:thread_id>")
+def get_thread(thread_id):
+    view = listing.thread_page(thread_id, api_user(),
+                               page=listing.page_number(request.args.get("page")),
+                               per_page=current_app.config["POSTS_PER_PAGE"])
+    return jsonify(serializers.thread_detail(view))
+
+
+@bp.get("/posts/<int:post_id>")
+def get_post(post_id):
+    post, _ = _visible_post(api_user(), post_id)
+    return jsonify(serializers.post(post, author_row=accounts.get_user(post.author_id)))
+
+
+@bp.get("/openapi.json")
+def openapi():
+    from .openapi import document
+    return jsonify(document())
+
+
+# --- Writing -------------------------------------------------------------------------------------
+
+@bp.post("/threads")
+def create_thread():
+    user = require_user()
+    data = _json_body()
+    (slug, title, body), fields = _strings(data, "category", "title", "body")
+    tags = _tag_list(data, fields)
+    category = categories.find_by_slug(slug) if slug else None
+    if category is None and "category" not in fields:
+        fields["category"] = "No such category." if slug else "Required."
+    if fields:
+        raise ValidationError(_l("Please correct the marked fields."), fields=fields)
+    thread = threads.create_thread(user, category, title, body, tags)
+    db.session.commit()
+    view = listing.thread_page(thread.id, user, per_page=current_app.config["POSTS_PER_PAGE"])
+    return _created(serializers.thread_detail(view),
+                    url_for("api.get_thread", thread_id=thread.id, _external=True))
+
+
+@bp.post("/threads/<int:thread_id>/posts")
+def create_post(thread_id):
+    user = require_user()
+    (body,), fields = _strings(_json_body(), "body")
+    if fields:
+        raise ValidationError(_l("Please correct the marked fields."), fields=fields)
+    thread = _visible_thread(user, thread_id)
+    post = threads.reply(user, thread, body)
+    db.session.commit()
+    return _created(serializers.post(post, author_row=user),
+                    url_for("api.get_post", post_id=post.id, _external=True))
+
+
+@bp.post("/posts/<int:post_id>/accept")
+def accept_answer(post_id):
+    user = require_user()
+    post, _ = _visible_post(user, post_id)
+    thread = threads.accept_answer(user, post)
+    db.session.commit()
+    return jsonify(serializers.thread_state(thread))
+
+
+@bp.delete("/posts/<int:post_id>/accept")
+def remove_accepted_answer(post_id):
+    """Idempotent: when ``post`` is not (or no longer) the accepted answer, nothing changes."""
+    user = require_user()
+    post, thread = _visible_post(user, post_id)
+    if thread.accepted_post_id == post.id:
+        threads.remove_accepted_answer(user, thread)
+    else:
+        require(user, "accept_answer", thread)  # same answer for a no-op as for the change
+    db.session.commit()
+    return jsonify(serializers.thread_state(thread))
+
+
+@bp.post("/posts/<int:post_id>/helpful")
+def toggle_helpful(post_id):
+    user = require_user()
+    post, _ = _visible_post(user, post_id)
+    helpful = threads.toggle_helpful(user, post)
+    db.session.commit()
+    return jsonify(post_id=post.id, helpful=helpful, helpful_count=post.helpful_count)

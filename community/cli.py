@@ -1,0 +1,82 @@
+"""Command line: ``flask --app community users|categories|demo|import|worker|config``."""
+import click
+from flask.cli import AppGroup
+
+from . import accounts, categories as category_service, config, outbox
+from .errors import ValidationError
+from .extensions import db
+
+users_cli = AppGroup("users", help="Create accounts and API tokens.")
+categories_cli = AppGroup("categories", help="Manage categories.")
+config_cli = AppGroup("config", help="Show the settings.")
+
+
+def _fail(error):
+    details = "; ".join(f"{field}: {message}" for field, message in error.fields.items())
+    raise click.ClickException(f"{error.message} {details}".strip())
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", type=click.Choice(["customer", "moderator", "agent", "admin"]),
+              default="customer", show_default=True)
+@click.option("--password", required=True)
+@click.option("--title", "staff_title", default=None, help="Staff title shown with posts.")
+def create_user(email, name, role, password, staff_title):
+    """Create a user with any role."""
+    try:
+        user = accounts.create_user(email, name, password, role=role, staff_title=staff_title)
+    except ValidationError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email} (id {user.id}).")
+
+
+@users_cli.command("token")
+@click.argument("email")
+@click.option("--name", default="CLI", show_default=True, help="Name of the token.")
+def create_token(email, name):
+    """Print a new API token for the user with EMAIL."""
+    user = accounts.find_by_email(email)
+    if user is None:
+        raise click.ClickException(f"No user with e-mail {email}.")
+    _, plaintext = accounts.create_token(user, name)
+    db.session.commit()
+    click.echo(plaintext)
+
+
+@categories_cli.command("create")
+@click.option("--name", required=True)
+@click.option("--description", default="")
+def create_category(name, description):
+    """Add a category."""
+    try:
+        category = category_service.create_category(name, description)
+    except ValidationError as error:
+        _fail(error)
+    db.session.commit()
+    click.echo(f"Created category {category.name} (/c/{category.slug}).")
+
+
+@config_cli.command("docs")
+def config_docs():
+    """Print the settings table for the README."""
+    click.echo(config.markdown_table())
+
+
+@click.command("worker")
+@click.option("--once", is_flag=True, help="Run what is due now, then exit.")
+def worker(once):
+    """Run outbox deliveries and periodic jobs."""
+    if not once:
+        click.echo(f"Worker running (database {db.engine.url.render_as_string(hide_password=True)}).")
+    outbox.work(once=once)
+    if once:
+        click.echo(f"Done; {outbox.pending_count()} rows still pending.")
+
+
+def init_app(app):
+    from .demo.cli import demo_cli, import_cli
+    for command in (users_cli, categories_cli, config_cli, demo_cli, import_cli, worker):
+        app.cli.add_command(command)

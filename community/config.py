@@ -1,0 +1,153 @@
+"""Configuration from ``FORUM_*`` environment variables.
+
+Every setting is declared once in ``SETTINGS``: its environment name, the Flask
+config key it fills, its type, default and a one-line description. The README's
+settings table is printed from this list (``flask --app community config docs``),
+so code and documentation cannot drift apart.
+"""
+import os
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    key: str
+    default: object
+    kind: type
+    doc: str
+
+
+def _features(value):
+    return tuple(f.strip() for f in value.split(",") if f.strip())
+
+
+SETTINGS = [
+    Setting("FORUM_INSTANCE_PATH", "INSTANCE_PATH", "./instance", str,
+            "Folder for the SQLite database, search index and generated secret key."),
+    Setting("FORUM_DATABASE_URL", "SQLALCHEMY_DATABASE_URI", None, str,
+            "SQLAlchemy URL of the database, e.g. `postgresql+psycopg://user@host/forum`. "
+            "Default: SQLite file `forum.db` in the instance folder."),
+    Setting("FORUM_SECRET_KEY", "SECRET_KEY", None, str,
+            "Signs sessions, CSRF tokens and links. Default: a random key kept in "
+            "`instance/secret_key`."),
+    Setting("FORUM_FEATURES", "FORUM_FEATURES", "moderation,search,agent_bridge", _features,
+            "Comma-separated feature packages to load; the core runs with none."),
+    Setting("FORUM_SITE_NAME", "SITE_NAME", "Customer Community", str,
+            "Name shown in the header, feeds and e-mails."),
+    Setting("FORUM_DEFAULT_LOCALE", "BABEL_DEFAULT_LOCALE", "en", str,
+            "Language when neither the user's setting nor Accept-Language decides (`en`, `de`)."),
+    Setting("FORUM_DEFAULT_TIMEZONE", "BABEL_DEFAULT_TIMEZONE", "Europe/Berlin", str,
+            "Time zone in which dates are shown."),
+    Setting("FORUM_SECURE_COOKIES", "FORUM_SECURE_COOKIES", False, bool,
+            "Always mark cookies Secure (they are marked Secure anyway on HTTPS requests)."),
+    Setting("FORUM_PROXY_FIX", "FORUM_PROXY_FIX", False, bool,
+            "Trust one proxy's X-Forwarded-For/-Proto headers (set behind nginx or a load balancer)."),
+    Setting("FORUM_THREADS_PER_PAGE", "THREADS_PER_PAGE", 25, int,
+            "Threads per page in category lists and profiles."),
+    Setting("FORUM_POSTS_PER_PAGE", "POSTS_PER_PAGE", 20, int, "Replies per page in a thread."),
+    Setting("FORUM_MAX_TAGS", "MAX_TAGS", 5, int, "Tags allowed on one question."),
+    Setting("FORUM_LOGIN_MAX_FAILURES", "LOGIN_MAX_FAILURES", 5, int,
+            "Failed logins allowed per account within the window before it is throttled."),
+    Setting("FORUM_LOGIN_MAX_FAILURES_PER_IP", "LOGIN_MAX_FAILURES_PER_IP", 20, int,
+            "Failed logins allowed per client IP within the window."),
+    Setting("FORUM_LOGIN_WINDOW_MINUTES", "LOGIN_WINDOW_MINUTES", 15, int,
+            "Length of the login throttling window in minutes."),
+    Setting("FORUM_WORKER_POLL_SECONDS", "WORKER_POLL_SECONDS", 2, float,
+            "How often the worker looks for due outbox rows."),
+    Setting("FORUM_OUTBOX_MAX_ATTEMPTS", "OUTBOX_MAX_ATTEMPTS", 12, int,
+            "Attempts before an outbox row is marked failed (backoff doubles, capped at 1 h)."),
+    Setting("FORUM_BASE_URL", "BASE_URL", None, str,
+            "Public address of the site for links in e-mails (the worker has no request to "
+            "take it from), e.g. `https://community.example.com`. Default: "
+            "`http://FORUM_HOST:FORUM_PORT`."),
+    Setting("FORUM_SMTP_HOST", "SMTP_HOST", None, str,
+            "SMTP server for e-mail. Empty: no e-mail leaves the site; messages are stored, "
+            "logged and shown to admins on `/admin/mailbox`."),
+    Setting("FORUM_SMTP_PORT", "SMTP_PORT", 587, int, "Port of the SMTP server."),
+    Setting("FORUM_SMTP_TLS", "SMTP_TLS", "starttls", str,
+            "`none`, `starttls` or `ssl` (TLS from the first byte, usually port 465)."),
+    Setting("FORUM_SMTP_USER", "SMTP_USER", None, str,
+            "User name for SMTP authentication; empty: no authentication."),
+    Setting("FORUM_SMTP_PASSWORD", "SMTP_PASSWORD", None, str, "Password for SMTP authentication."),
+    Setting("FORUM_SMTP_TIMEOUT", "SMTP_TIMEOUT", 20, float,
+            "Seconds to wait for the SMTP server before the delivery is retried later."),
+    Setting("FORUM_MAIL_FROM", "MAIL_FROM", None, str,
+            "Sender address of e-mails. Default: `noreply@` the host of `FORUM_BASE_URL`."),
+    Setting("FORUM_MAIL_WINDOW_MINUTES", "MAIL_WINDOW_MINUTES", 10, int,
+            "At most one e-mail per thread and person within this many minutes; later events "
+            "are folded into the next e-mail."),
+    Setting("FORUM_DIGEST_HOUR", "DIGEST_HOUR", 8, int,
+            "Hour of the day (0-23, in `FORUM_DEFAULT_TIMEZONE`) from which the daily digest is sent."),
+    Setting("FORUM_HOST", "HOST", "127.0.0.1", str, "Address `make run` serves on."),
+    Setting("FORUM_PORT", "PORT", 5000, int, "Port `make run` serves on."),
+]
+
+_TRUE = {"1", "true", "yes", "on"}
+
+
+def _convert(setting, raw):
+    if setting.kind is bool:
+        return raw.strip().lower() in _TRUE
+    if setting.kind in (int, float, str):
+        return setting.kind(raw)
+    return setting.kind(raw)
+
+
+def load(environ=None, overrides=None):
+    """Return the config dict for ``create_app`` from the environment and overrides."""
+    environ = os.environ if environ is None else environ
+    config = {}
+    for setting in SETTINGS:
+        raw = environ.get(setting.env)
+        if raw is not None and raw != "":
+            config[setting.key] = _convert(setting, raw)
+        elif isinstance(setting.default, str) and setting.kind is not str:
+            config[setting.key] = _convert(setting, setting.default)
+        else:
+            config[setting.key] = setting.default
+    config.update(overrides or {})
+    instance = Path(config["INSTANCE_PATH"])
+    if not instance.is_absolute():
+        instance = (Path.cwd() / instance).resolve()
+    config["INSTANCE_PATH"] = str(instance)
+    if not config.get("SQLALCHEMY_DATABASE_URI"):
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'forum.db'}"
+    if not config.get("SECRET_KEY"):
+        config["SECRET_KEY"] = _instance_secret(instance)
+    config.setdefault("SESSION_COOKIE_HTTPONLY", True)
+    config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
+    config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
+    config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
+    config.setdefault("REMEMBER_COOKIE_DURATION", 60 * 60 * 24 * 30)
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    config.setdefault("LANGUAGES", ("en", "de"))
+    config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
+    return config
+
+
+def _instance_secret(instance):
+    instance.mkdir(parents=True, exist_ok=True)
+    path = instance / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_hex(32))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def markdown_table():
+    """The README's settings table."""
+    rows = ["| Variable | Default | What it does |", "|---|---|---|"]
+    for s in SETTINGS:
+        default = f"`{s.default}`" if s.default not in (None, "") else ""
+        if s.kind is bool:
+            default = "`true`" if s.default else "`false`"
+        elif isinstance(s.default, tuple):
+            default = f"`{','.join(s.default)}`"
+        rows.append(f"| `{s.env}` | {default} | {s.doc} |")
+    return "\n".join(rows)

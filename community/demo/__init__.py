@@ -1,0 +1,1 @@
+"""Demo community, bulk generator for benchmarks, and the JSON Lines importer."""

@@ -1,0 +1,43 @@
+"""Errors raised by services. Views turn them into form errors or flash messages,
+the API into ``{"error": {"code", "message", "fields"}}`` with ``status``."""
+
+
+class ServiceError(Exception):
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message, fields=None, code=None):
+        super().__init__(message)
+        self.message = str(message)
+        self.fields = {k: str(v) for k, v in (fields or {}).items()}
+        if code:
+            self.code = code
+
+
+class ValidationError(ServiceError):
+    status = 422
+    code = "invalid"
+
+
+class NotFound(ServiceError):
+    status = 404
+    code = "not_found"
+
+
+class Forbidden(ServiceError):
+    status = 403
+    code = "forbidden"
+
+
+class Conflict(ServiceError):
+    status = 409
+    code = "conflict"
+
+
+class RateLimited(ServiceError):
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message, retry_after=60, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = int(retry_after)

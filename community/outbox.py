@@ -1,0 +1,208 @@
+"""The transactional outbox and the worker that runs it.
+
+``enqueue`` adds a row to the current transaction, so the work exists exactly
+when the change that caused it was committed. The worker claims due rows
+(``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several workers can run), calls the
+handler registered for the row's kind, and marks it done; a failing handler is
+retried with exponential backoff until ``OUTBOX_MAX_ATTEMPTS``. Rows that share an
+``ordering_key`` run strictly one after another.
+
+Periodic jobs (escalation sweep, digests) are registered with ``periodic`` and run
+by the same worker loop.
+"""
+import logging
+import time
+import traceback
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import and_, exists, or_, select
+from sqlalchemy.orm import aliased
+
+from . import clock
+from .extensions import db
+from .models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+CLAIM_SECONDS = 300
+MAX_BACKOFF_SECONDS = 3600
+
+_handlers = {}
+_periodic = {}
+
+
+class RetryLater(Exception):
+    """Raised by a handler to be retried after ``seconds`` without counting as an error."""
+
+    def __init__(self, message, seconds=None):
+        super().__init__(message)
+        self.seconds = seconds
+
+
+@dataclass
+class PeriodicJob:
+    name: str
+    every: timedelta
+    func: object
+    next_run: object = None
+
+
+def handler(kind):
+    """Register ``fn(payload)`` as the handler of outbox rows of ``kind``."""
+    def decorator(fn):
+        _handlers[kind] = fn
+        return fn
+    return decorator
+
+
+def periodic(name, every):
+    """Register ``fn()`` to run in the worker every ``every`` (a timedelta)."""
+    def decorator(fn):
+        _periodic[name] = PeriodicJob(name, every, fn)
+        return fn
+    return decorator
+
+
+def enqueue(kind, payload, key, ordering_key=None, delay=None):
+    """Add work to the current transaction. A key already queued is not queued again."""
+    for pending in db.session.new:
+        if isinstance(pending, OutboxMessage) and pending.key == key:
+            return pending
+    existing = db.session.scalar(select(OutboxMessage).where(OutboxMessage.key == key))
+    if existing is not None:
+        return existing
+    row = OutboxMessage(kind=kind, payload=payload, key=key, ordering_key=ordering_key,
+                        run_after=clock.now() + (delay or timedelta(0)), created_at=clock.now())
+    db.session.add(row)
+    return row
+
+
+def backoff(attempts):
+    return timedelta(seconds=min(MAX_BACKOFF_SECONDS, 5 * 2 ** max(0, attempts - 1)))
+
+
+def _claim(limit):
+    now = clock.now()
+    earlier = aliased(OutboxMessage)
+    blocked = exists().where(
+        earlier.ordering_key == OutboxMessage.ordering_key,
+        earlier.id < OutboxMessage.id,
+        earlier.status == "pending",
+    )
+    query = (
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.status == "pending",
+            OutboxMessage.run_after <= now,
+            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
+            or_(OutboxMessage.ordering_key.is_(None), ~blocked),
+        )
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=OutboxMessage)
+    )
+    rows = list(db.session.scalars(query))
+    for row in rows:
+        row.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
+    db.session.commit()
+    return [row.id for row in rows]
+
+
+def _run_one(row_id):
+    row = db.session.get(OutboxMessage, row_id)
+    if row is None or row.status != "pending":
+        return False
+    fn = _handlers.get(row.kind)
+    try:
+        if fn is None:
+            raise LookupError(f"no handler registered for {row.kind!r} (feature switched off?)")
+        fn(dict(row.payload or {}))
+    except RetryLater as exc:
+        db.session.rollback()
+        row = db.session.get(OutboxMessage, row_id)
+        row.claimed_until = None
+        row.run_after = clock.now() + (timedelta(seconds=exc.seconds) if exc.seconds
+                                       else backoff(row.attempts + 1))
+        row.last_error = str(exc)
+        db.session.commit()
+        return False
+    except Exception as exc:  # noqa: BLE001 - any failure is retried, never lost
+        db.session.rollback()
+        row = db.session.get(OutboxMessage, row_id)
+        row.attempts += 1
+        row.claimed_until = None
+        row.last_error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
+        if row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
+            row.status = "failed"
+            log.error("outbox %s %s failed for good: %s", row.kind, row.key, row.last_error)
+        else:
+            row.run_after = clock.now() + backoff(row.attempts)
+            log.warning("outbox %s %s attempt %d failed: %s", row.kind, row.key, row.attempts,
+                        row.last_error)
+        db.session.commit()
+        return False
+    row.status = "done"
+    row.attempts += 1
+    row.done_at = clock.now()
+    row.claimed_until = None
+    row.last_error = None
+    db.session.commit()
+    return True
+
+
+def run_due(limit=100):
+    """Run the outbox rows that are due now. Returns how many succeeded."""
+    done = 0
+    while True:
+        ids = _claim(limit)
+        if not ids:
+            return done
+        progressed = 0
+        for row_id in ids:
+            if _run_one(row_id):
+                done += 1
+                progressed += 1
+        if progressed == 0:
+            return done
+
+
+def run_periodic(force=False):
+    """Run the periodic jobs that are due (all of them when ``force``)."""
+    now = clock.now()
+    ran = []
+    for job in list(_periodic.values()):
+        if force or job.next_run is None or job.next_run <= now:
+            try:
+                job.func()
+                db.session.commit()
+            except Exception:  # noqa: BLE001 - a failing job must not stop the worker
+                db.session.rollback()
+                log.exception("periodic job %s failed", job.name)
+            job.next_run = now + job.every
+            ran.append(job.name)
+    return ran
+
+
+def drain():
+    """Run everything due now, inline (tests and single-process mode)."""
+    return run_due()
+
+
+def work(once=False):
+    """The worker loop: due outbox rows and periodic jobs, until interrupted."""
+    poll = current_app.config["WORKER_POLL_SECONDS"]
+    while True:
+        run_periodic(force=once)
+        run_due()
+        db.session.remove()
+        if once:
+            return
+        time.sleep(poll)
+
+
+def pending_count():
+    return db.session.scalar(
+        select(db.func.count()).select_from(OutboxMessage).where(
+            and_(OutboxMessage.status == "pending")))

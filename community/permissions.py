@@ -1,0 +1,129 @@
+"""Named capabilities: the only place that knows what a role may do.
+
+Views, the API and templates ask ``can(user, "accept_answer", thread)``. A
+capability is a rule function; feature packages register their own capabilities
+with ``rule`` and add further conditions to existing ones with ``restrict`` (for
+example a silenced member may not reply).
+"""
+from .errors import Forbidden
+
+_rules = {}
+_restrictions = {}
+
+
+def rule(name):
+    def decorator(fn):
+        _rules[name] = fn
+        return fn
+    return decorator
+
+
+def restrict(name):
+    """Register an extra condition that must also hold for capability ``name``."""
+    def decorator(fn):
+        _restrictions.setdefault(name, []).append(fn)
+        return fn
+    return decorator
+
+
+def can(user, capability, obj=None):
+    check = _rules.get(capability)
+    if check is None:
+        raise KeyError(f"unknown capability {capability!r}")
+    if not check(user, obj):
+        return False
+    return all(extra(user, obj) for extra in _restrictions.get(capability, ()))
+
+
+def require(user, capability, obj=None, message=None):
+    if not can(user, capability, obj):
+        raise Forbidden(message or "You are not allowed to do that.", code="forbidden")
+
+
+def _signed_in(user):
+    return user is not None and getattr(user, "is_authenticated", False)
+
+
+def has_role(user, *roles):
+    return _signed_in(user) and user.role in roles
+
+
+def is_moderator(user):
+    return has_role(user, "moderator", "admin")
+
+
+@rule("moderate")
+def _moderate(user, obj):
+    return is_moderator(user)
+
+
+@rule("admin")
+def _admin(user, obj):
+    return has_role(user, "admin")
+
+
+@rule("use_desk")
+def _use_desk(user, obj):
+    return has_role(user, "agent", "admin")
+
+
+@rule("signed_in")
+def _signed(user, obj):
+    return _signed_in(user)
+
+
+@rule("ask")
+def _ask(user, category):
+    return _signed_in(user)
+
+
+@rule("view_thread")
+def _view_thread(user, thread):
+    if thread.visibility == "visible":
+        return True
+    if thread.visibility == "pending" and _signed_in(user) and user.id == thread.author_id:
+        return True
+    return is_moderator(user)
+
+
+@rule("view_post")
+def _view_post(user, post):
+    if post.visibility == "visible":
+        return True
+    if post.visibility == "pending" and _signed_in(user) and user.id == post.author_id:
+        return True
+    return is_moderator(user)
+
+
+@rule("reply")
+def _reply(user, thread):
+    if not _signed_in(user) or not can(user, "view_thread", thread):
+        return False
+    return thread.status == "open" or is_moderator(user)
+
+
+@rule("edit_post")
+def _edit_post(user, post):
+    if not _signed_in(user):
+        return False
+    if is_moderator(user):
+        return True
+    return user.id == post.author_id and post.visibility in ("visible", "pending")
+
+
+@rule("vote_helpful")
+def _vote(user, post):
+    return (_signed_in(user) and user.id != post.author_id and not post.is_question
+            and post.visibility == "visible")
+
+
+@rule("accept_answer")
+def _accept(user, thread):
+    if not _signed_in(user):
+        return False
+    return user.id == thread.author_id or is_moderator(user)
+
+
+@rule("see_private")
+def _see_private(user, obj):
+    return has_role(user, "agent", "admin")

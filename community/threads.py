@@ -1,0 +1,348 @@
+"""Threads and posts: ask, reply, edit, vote helpful, accept an answer, visibility.
+
+Every write goes through these functions, from the HTML views, the JSON API, the
+CLI and the feature packages alike. They flush but never commit: the caller
+commits once, so signal receivers can add outbox and audit rows to the same
+transaction.
+"""
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, inspect, select
+
+from . import clock, events, markup
+from .errors import Conflict, NotFound, ValidationError
+from .extensions import db
+from .models import Category, Post, PostRevision, Tag, Thread, Vote
+from .permissions import require
+from .text import normalize_tag, slugify
+
+TITLE_LENGTH = (8, 200)
+BODY_LENGTH = (10, 50_000)
+
+# Feature packages append ``fn(user, category, thread, title, body) -> "pending" | None``
+# to hold a new post for review (pre-moderation, spam heuristics).
+visibility_policies = []
+
+
+def _app():
+    return current_app._get_current_object()
+
+
+def clean_title(title):
+    title = " ".join((title or "").split())
+    low, high = TITLE_LENGTH
+    if len(title) < low:
+        return title, _l("Please describe your question in at least %(n)d characters.", n=low)
+    if len(title) > high:
+        return title, _l("Please keep the title under %(n)d characters.", n=high)
+    return title, None
+
+
+def clean_body(body):
+    body = (body or "").strip()
+    low, high = BODY_LENGTH
+    if len(body) < low:
+        return body, _l("Please write at least %(n)d characters.", n=low)
+    if len(body) > high:
+        return body, _l("Please keep it under %(n)d characters.", n=high)
+    return body, None
+
+
+def clean_tags(tags):
+    if isinstance(tags, str):
+        tags = tags.split(",")
+    names = []
+    for raw in tags or []:
+        name = normalize_tag(str(raw))
+        if name and name not in names:
+            names.append(name)
+    limit = current_app.config["MAX_TAGS"]
+    if len(names) > limit:
+        return names, _l("Use at most %(n)d tags.", n=limit)
+    if any(len(name) < 2 for name in names):
+        return names, _l("Each tag needs at least 2 characters.")
+    return names, None
+
+
+def _tags(names):
+    if not names:
+        return []
+    existing = {t.name: t for t in db.session.scalars(select(Tag).where(Tag.name.in_(names)))}
+    result = []
+    for name in names:
+        tag = existing.get(name)
+        if tag is None:
+            tag = Tag(name=name)
+            db.session.add(tag)
+        result.append(tag)
+    return result
+
+
+def _initial_visibility(user, category, thread, title, body):
+    for policy in visibility_policies:
+        if policy(user, category, thread, title, body) == "pending":
+            return "pending"
+    return "visible"
+
+
+def create_thread(user, category, title, body, tags=(), created_at=None):
+    """Ask a question in ``category``; returns the new thread."""
+    require(user, "ask", category)
+    title, title_error = clean_title(title)
+    body, body_error = clean_body(body)
+    tag_names, tags_error = clean_tags(tags)
+    fields = {k: v for k, v in
+              (("title", title_error), ("body", body_error), ("tags", tags_error)) if v}
+    if fields:
+        raise ValidationError(_l("Please correct the marked fields."), fields=fields)
+    when = created_at or clock.now()
+    visibility = _initial_visibility(user, category, None, title, body)
+    thread = Thread(category_id=category.id, author_id=user.id, title=title,
+                    slug=slugify(title), created_at=when, last_activity_at=when,
+                    visibility=visibility, last_author_id=user.id)
+    thread.tags = _tags(tag_names)
+    db.session.add(thread)
+    db.session.flush()
+    post = Post(thread_id=thread.id, author_id=user.id, number=1, body=body,
+                body_html=markup.render(body), visibility=visibility, created_at=when)
+    db.session.add(post)
+    db.session.flush()
+    thread.first_post_id = post.id
+    refresh_counters(thread, was_visible=False, had_posts=0, was_solved=False)
+    events.thread_created.send(_app(), thread=thread, post=post, user=user)
+    return thread
+
+
+def _lock_thread(thread):
+    """Serialise writers of one thread (row lock on PostgreSQL; SQLite locks the file)."""
+    db.session.execute(select(Thread.id).where(Thread.id == thread.id).with_for_update())
+
+
+def reply(user, thread, body, created_at=None, is_official=False):
+    """Add a reply to ``thread``; returns the new post."""
+    require(user, "reply", thread, message=_l("This thread is closed for new replies.")
+            if thread.status != "open" else None)
+    body, body_error = clean_body(body)
+    if body_error:
+        raise ValidationError(_l("Please correct the marked fields."), fields={"body": body_error})
+    _lock_thread(thread)
+    number = (db.session.scalar(select(func.max(Post.number)).where(Post.thread_id == thread.id))
+              or 0) + 1
+    category = db.session.get(Category, thread.category_id)
+    visibility = _initial_visibility(user, category, thread, None, body)
+    before = _snapshot(thread)
+    post = Post(thread_id=thread.id, author_id=user.id, number=number, body=body,
+                body_html=markup.render(body), visibility=visibility, is_official=is_official,
+                created_at=created_at or clock.now())
+    db.session.add(post)
+    db.session.flush()
+    refresh_counters(thread, *before)
+    events.post_created.send(_app(), thread=thread, post=post, user=user)
+    return post
+
+
+def edit_post(user, post, body, title=None, tags=None, reason=""):
+    """Change a post's text (and the thread's title and tags for the question).
+
+    The earlier text is kept as a revision.
+    """
+    require(user, "edit_post", post)
+    thread = db.session.get(Thread, post.thread_id)
+    body, body_error = clean_body(body)
+    fields = {"body": body_error} if body_error else {}
+    if post.is_question and title is not None:
+        title, title_error = clean_title(title)
+        if title_error:
+            fields["title"] = title_error
+    if post.is_question and tags is not None:
+        tag_names, tags_error = clean_tags(tags)
+        if tags_error:
+            fields["tags"] = tags_error
+    if fields:
+        raise ValidationError(_l("Please correct the marked fields."), fields=fields)
+    title_changed = post.is_question and title is not None and title != thread.title
+    if body == post.body and not title_changed and (not post.is_question or tags is None):
+        return None
+    revision = PostRevision(post_id=post.id, editor_id=user.id, body=post.body,
+                            title=thread.title if post.is_question else None,
+                            reason=(reason or "")[:200], created_at=clock.now())
+    db.session.add(revision)
+    post.body = body
+    post.body_html = markup.render(body)
+    post.edited_at = clock.now()
+    post.edited_by_id = user.id
+    changes = {}
+    if title_changed:
+        changes["title"] = (thread.title, title)
+        thread.title = title
+        thread.slug = slugify(title)
+    if post.is_question and tags is not None:
+        old = [t.name for t in load_tags(thread)]
+        thread.tags = _tags(tag_names)
+        if old != tag_names:
+            changes["tags"] = (old, tag_names)
+    db.session.flush()
+    events.post_edited.send(_app(), post=post, thread=thread, user=user, revision=revision)
+    if changes:
+        events.thread_updated.send(_app(), thread=thread, user=user, changes=changes)
+    return revision
+
+
+def toggle_helpful(user, post):
+    """Vote a reply helpful, or take the vote back. Returns True when the vote now stands."""
+    require(user, "vote_helpful", post,
+            message=_l("You cannot vote on your own posts.") if user.is_authenticated
+            and user.id == post.author_id else None)
+    vote = db.session.scalar(select(Vote).where(Vote.post_id == post.id, Vote.user_id == user.id))
+    delta = -1 if vote else 1
+    if vote:
+        db.session.delete(vote)
+    else:
+        db.session.add(Vote(post_id=post.id, user_id=user.id, created_at=clock.now()))
+    post.helpful_count = Post.helpful_count + delta
+    db.session.execute(db.update(Thread).where(Thread.id == post.thread_id)
+                       .values(helpful_count=Thread.helpful_count + delta))
+    db.session.flush()
+    events.post_voted.send(_app(), post=post, user=user, helpful=delta > 0)
+    return delta > 0
+
+
+def accept_answer(user, post):
+    """Mark ``post`` as the accepted answer of its thread (replacing any earlier one)."""
+    thread = db.session.get(Thread, post.thread_id)
+    require(user, "accept_answer", thread)
+    if post.is_question or post.visibility != "visible":
+        raise Conflict(_l("Only a visible answer can be accepted."), code="not_acceptable")
+    if thread.accepted_post_id == post.id:
+        return thread
+    before = _snapshot(thread)
+    previous = thread.accepted_post_id
+    thread.accepted_post_id = post.id
+    thread.accepted_by_id = user.id
+    thread.accepted_at = clock.now()
+    db.session.flush()
+    refresh_counters(thread, *before)
+    events.answer_accepted.send(_app(), thread=thread, post=post, previous_post_id=previous,
+                                user=user)
+    return thread
+
+
+def remove_accepted_answer(user, thread):
+    require(user, "accept_answer", thread)
+    if thread.accepted_post_id is None:
+        return thread
+    _clear_accepted(thread, user)
+    return thread
+
+
+def _clear_accepted(thread, user):
+    before = _snapshot(thread)
+    previous = thread.accepted_post_id
+    thread.accepted_post_id = None
+    thread.accepted_by_id = None
+    thread.accepted_at = None
+    db.session.flush()
+    refresh_counters(thread, *before)
+    events.answer_accepted.send(_app(), thread=thread, post=None, previous_post_id=previous,
+                                user=user)
+
+
+def set_post_visibility(user, post, visibility):
+    """Show, hold, hide or soft-delete a post. Content is never removed.
+
+    Hiding the accepted answer makes the thread unsolved again; hiding the
+    question hides the whole thread.
+    """
+    if visibility not in ("visible", "pending", "hidden", "deleted"):
+        raise ValidationError(_l("Unknown visibility."), fields={"visibility": visibility})
+    old = post.visibility
+    if old == visibility:
+        return post
+    thread = db.session.get(Thread, post.thread_id)
+    before = _snapshot(thread)
+    post.visibility = visibility
+    db.session.flush()
+    if visibility != "visible" and thread.accepted_post_id == post.id:
+        _clear_accepted(thread, user)
+        before = _snapshot(thread)
+    refresh_counters(thread, *before)
+    events.post_visibility_changed.send(_app(), post=post, thread=thread, old=old,
+                                        new=visibility, user=user)
+    return post
+
+
+def set_thread_status(user, thread, status):
+    if status not in ("open", "closed"):
+        raise ValidationError(_l("Unknown status."), fields={"status": status})
+    old = thread.status
+    if old != status:
+        thread.status = status
+        db.session.flush()
+        events.thread_status_changed.send(_app(), thread=thread, old=old, new=status, user=user)
+    return thread
+
+
+def _snapshot(thread):
+    visible = thread.visibility == "visible"
+    return visible, (thread.reply_count + 1) if visible else 0, visible and thread.is_solved
+
+
+def refresh_counters(thread, was_visible, had_posts, was_solved):
+    """Recompute the thread's counters and apply the difference to its category."""
+    first = db.session.get(Post, thread.first_post_id)
+    thread.visibility = first.visibility
+    replies, helpful = db.session.execute(
+        select(func.count(Post.id), func.coalesce(func.sum(Post.helpful_count), 0))
+        .where(Post.thread_id == thread.id, Post.visibility == "visible", Post.number > 1)).one()
+    last = db.session.scalar(
+        select(Post).where(Post.thread_id == thread.id, Post.visibility == "visible")
+        .order_by(Post.number.desc()).limit(1)) or first
+    thread.reply_count = replies
+    thread.helpful_count = helpful
+    thread.last_post_id = last.id
+    thread.last_author_id = last.author_id
+    thread.last_activity_at = last.created_at
+    visible = thread.visibility == "visible"
+    posts = (replies + 1) if visible else 0
+    solved = visible and thread.is_solved
+    category = db.session.get(Category, thread.category_id)
+    category.thread_count = Category.thread_count + (int(visible) - int(was_visible))
+    category.post_count = Category.post_count + (posts - had_posts)
+    category.solved_count = Category.solved_count + (int(solved) - int(was_solved))
+    if visible and (category.last_activity_at is None
+                    or thread.last_activity_at >= category.last_activity_at):
+        category.last_activity_at = thread.last_activity_at
+        category.last_thread_id = thread.id
+    elif not visible and category.last_thread_id == thread.id:
+        _refresh_category_latest(category)
+    db.session.flush()
+
+
+def _refresh_category_latest(category):
+    latest = db.session.execute(
+        select(Thread.id, Thread.last_activity_at)
+        .where(Thread.category_id == category.id, Thread.visibility == "visible")
+        .order_by(Thread.last_activity_at.desc()).limit(1)).first()
+    category.last_thread_id = latest.id if latest else None
+    category.last_activity_at = latest.last_activity_at if latest else None
+
+
+def load_tags(thread):
+    """Load a thread's tags once (relationships never load lazily by accident)."""
+    if "tags" in inspect(thread).unloaded:
+        db.session.refresh(thread, ["tags"])
+    return thread.tags
+
+
+def get_thread(thread_id):
+    thread = db.session.get(Thread, thread_id)
+    if thread is None:
+        raise NotFound(_l("This thread does not exist."))
+    return thread
+
+
+def get_post(post_id):
+    post = db.session.get(Post, post_id)
+    if post is None:
+        raise NotFound(_l("This post does not exist."))
+    return post

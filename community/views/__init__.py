@@ -1,0 +1,40 @@
+"""HTML views. Each handler loads (404), checks the capability (403), calls one
+service function, commits once and renders."""
+from flask import render_template, request
+from flask_babel import gettext as _
+
+from ..errors import ServiceError
+from ..extensions import db
+
+
+def init_app(app):
+    from . import auth, forum, seo, threads, users
+    for module in (auth, forum, threads, users, seo):
+        app.register_blueprint(module.bp)
+
+    @app.errorhandler(ServiceError)
+    def service_error(error):
+        db.session.rollback()
+        if request.path.startswith("/api/"):
+            from ..api.errors import json_error
+            return json_error(error)
+        response = render_template("community/error.html", status=error.status,
+                                   message=error.message), error.status
+        return response
+
+    for status, message in ((403, lambda: _("You are not allowed to see this page.")),
+                            (404, lambda: _("This page does not exist.")),
+                            (405, lambda: _("This action is not possible here.")),
+                            (500, lambda: _("Something went wrong on our side. Please try again."))):
+        app.register_error_handler(status, _page_error(status, message))
+
+
+def _page_error(status, message):
+    def handler(error):
+        if status == 500:
+            db.session.rollback()
+        if request.path.startswith("/api/"):
+            from ..api.errors import http_error
+            return http_error(error, status)
+        return render_template("community/error.html", status=status, message=message()), status
+    return handler

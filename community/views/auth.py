@@ -1,0 +1,149 @@
+"""Register, log in and out, account settings, API tokens."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from .. import accounts, client_ip
+from ..errors import Forbidden, RateLimited, ValidationError
+from ..extensions import db
+from ..forms import (ActionForm, LanguageForm, LoginForm, PasswordForm, RegisterForm, TokenForm,
+                     apply_errors)
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target):
+    """Only redirect to paths on this site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+@bp.route("/register", methods=["GET", "POST"])
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("forum.home"))
+    form = RegisterForm()
+    if form.validate_on_submit():
+        try:
+            user = accounts.register(form.email.data, form.name.data, form.password.data,
+                                     locale=_request_locale(), form=request.form.to_dict())
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            login_user(user)
+            flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
+            return redirect(url_for("forum.home"))
+    return render_template("community/auth/register.html", form=form), 422 if form.errors else 200
+
+
+def _request_locale():
+    return request.accept_languages.best_match(("en", "de"))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("forum.home"))
+    form = LoginForm(next=request.args.get("next"))
+    status = 200
+    if form.validate_on_submit():
+        try:
+            user = accounts.authenticate(form.email.data, form.password.data, client_ip())
+        except RateLimited as error:
+            form.form_errors.append(error.message)
+            status = 429
+        except Forbidden as error:
+            form.form_errors.append(error.message)
+            status = 403
+        except ValidationError as error:
+            apply_errors(form, error)
+            status = 422
+        else:
+            # Without "keep me logged in" the session ends with the browser.
+            login_user(user, remember=form.remember.data)
+            flash(_("You are logged in."), "success")
+            return redirect(_safe_next(form.next.data) or url_for("forum.home"))
+    elif form.errors:
+        status = 422
+    return render_template("community/auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    form = ActionForm()
+    if form.validate_on_submit():
+        logout_user()
+        flash(_("You are logged out."), "info")
+    return redirect(url_for("forum.home"))
+
+
+def _settings_page(status=200, **forms):
+    forms.setdefault("password_form", PasswordForm(prefix="pw"))
+    forms.setdefault("language_form", LanguageForm(prefix="lang", locale=current_user.locale or ""))
+    forms.setdefault("token_form", TokenForm(prefix="tok"))
+    return render_template("community/auth/settings.html", tokens=accounts.active_tokens(current_user),
+                           revoke_form=ActionForm(), **forms), status
+
+
+@bp.route("/settings")
+@login_required
+def settings():
+    return _settings_page()
+
+
+@bp.route("/settings/password", methods=["POST"])
+@login_required
+def change_password():
+    form = PasswordForm(prefix="pw")
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(current_user, form.current_password.data,
+                                     form.new_password.data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            db.session.commit()
+            login_user(current_user._get_current_object())  # new session version
+            flash(_("Your password was changed. Other devices are logged out."), "success")
+            return redirect(url_for("auth.settings"))
+    return _settings_page(status=422, password_form=form)
+
+
+@bp.route("/settings/language", methods=["POST"])
+@login_required
+def change_language():
+    form = LanguageForm(prefix="lang")
+    if form.validate_on_submit():
+        accounts.set_locale(current_user, form.locale.data)
+        db.session.commit()
+        return redirect(url_for("auth.settings"))
+    return _settings_page(status=422, language_form=form)
+
+
+@bp.route("/settings/tokens", methods=["POST"])
+@login_required
+def create_token():
+    form = TokenForm(prefix="tok")
+    if form.validate_on_submit():
+        token, plaintext = accounts.create_token(current_user, form.name.data)
+        db.session.commit()
+        return _settings_page(new_token=plaintext, new_token_name=token.name)
+    return _settings_page(status=422, token_form=form)
+
+
+@bp.route("/settings/tokens/<int:token_id>/revoke", methods=["POST"])
+@login_required
+def revoke_token(token_id):
+    form = ActionForm()
+    if form.validate_on_submit():
+        accounts.revoke_token(current_user, token_id)
+        db.session.commit()
+        flash(_("The token was revoked."), "info")
+    return redirect(url_for("auth.settings"))

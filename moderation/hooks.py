@@ -1,0 +1,87 @@
+"""Moderation on the core's pages: links under posts, thread banners, the
+registration honeypot, the merged-thread redirect and the login veto."""
+from flask import redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from markupsafe import Markup
+from sqlalchemy import select
+
+from community.extensions import db
+from community.permissions import can
+from community.template_helpers import thread_url
+
+from . import cache
+from .services import enabled, notices, sanctions, threadtools
+
+HONEYPOT_FIELD = "website"
+
+
+def _prefix(endpoint):
+    """URL of ``endpoint`` without its trailing post id, built once per request."""
+    return cache.memo("prefix", endpoint, lambda: url_for(endpoint, post_id=0)[:-1])
+
+
+def post_actions(post, thread):
+    """Under each post: "Moderate" for moderators, "Flag" for members who may flag.
+    Called for every post of a page, so it must not query the database."""
+    user = current_user
+    if not user.is_authenticated:
+        return ""
+    parts = []
+    if can(user, "review"):
+        parts.append(Markup('<a class="moderate" href="{}{}">{}</a>').format(
+            _prefix("moderation.post_tools"), post.id, _("Moderate")))
+    elif can(user, "flag", post):
+        parts.append(Markup('<a class="flag" href="{}{}" rel="nofollow">{}</a>').format(
+            _prefix("moderation.flag"), post.id, _("Flag")))
+    if user.id == post.author_id and post.edited_by_id not in (None, post.author_id):
+        reason = _edit_reasons(user.id, thread.id).get(post.id)
+        text = _("Edited by a moderator: %(reason)s", reason=reason) if reason else \
+            _("Edited by a moderator.")
+        parts.append(Markup('<span class="meta moderation-note">{}</span>').format(text))
+    return Markup(" ").join(parts)
+
+
+def _edit_reasons(user_id, thread_id):
+    return cache.memo("edit_reasons", (user_id, thread_id),
+                      lambda: notices.edit_reasons(user_id, thread_id))
+
+
+def thread_banner(thread):
+    user = current_user
+    sanction = sanctions.active(user.id) if user.is_authenticated else None
+    return Markup(render_template("moderation/_thread_banner.html", thread=thread,
+                                  state=threadtools.state_of(thread.id), sanction=sanction,
+                                  until=sanctions.until_text(sanction) if sanction else "",
+                                  may_review=can(user, "review")))
+
+
+def honeypot_field(form):
+    return Markup(render_template("moderation/_honeypot.html", name=HONEYPOT_FIELD))
+
+
+def honeypot_check(form):
+    """For ``community.accounts.registration_checks``: only bots fill the hidden field."""
+    if enabled() and (form.get(HONEYPOT_FIELD) or "").strip():
+        return _("We could not create this account. Please try again.")
+    return None
+
+
+def redirect_merged_thread():
+    """On the thread page: load the thread's marks and the reader's sanction in one
+    statement (the page has a fixed query budget), and send the address of a thread
+    merged into another to that thread."""
+    if request.endpoint != "threads.show" or not enabled():
+        return None
+    thread_id = request.view_args.get("thread_id")
+    user = current_user
+    columns = threadtools.marks_columns(thread_id)
+    if user.is_authenticated:
+        columns.append(sanctions.active_id_column(user.id))
+    row = db.session.execute(select(*columns)).one()
+    marks = threadtools.remember_marks(thread_id, row)
+    if user.is_authenticated:
+        sanctions.remember_active(user.id, row[3])
+    if marks.merged_into is not None:
+        return redirect(thread_url(marks.merged_into), code=301)
+    return None

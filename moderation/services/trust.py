@@ -1,0 +1,132 @@
+"""Trust levels and per-category moderation modes.
+
+new:     link and rate limits; in "new members pre-moderated" categories the first
+         posts (until MOD_TRUST_APPROVED_POSTS are approved) wait for review
+member:  earned automatically after enough approved (visible) posts and days
+trusted: set by a moderator; skips the spam heuristics
+Staff (moderators, agents, admins) are always trusted. A moderator may also set
+"new" by hand: then every post waits in pre-moderated categories.
+"""
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from community import categories, clock
+from community.extensions import db
+from community.models import Category, Post
+from community.permissions import require
+
+from ..labels import MODES, TRUST_LEVELS
+from ..models import CategorySettings, MemberTrust
+from . import audit, invalid
+
+LEVELS = tuple(TRUST_LEVELS)
+
+
+def approved_posts(user):
+    return db.session.scalar(select(func.count(Post.id)).where(
+        Post.author_id == user.id, Post.visibility == "visible"))
+
+
+def manual_level(user):
+    row = db.session.get(MemberTrust, user.id)
+    return row.level if row and row.level != "auto" else None
+
+
+def trust_level(user):
+    if user.is_staff:
+        return "trusted"
+    return manual_level(user) or _earned(user, approved_posts)
+
+
+def _earned(user, approved):
+    """"member" once old enough and with enough approved posts; ``approved`` is the
+    count or a function computing it (only asked when the age allows)."""
+    config = current_app.config
+    if clock.now() - user.created_at < timedelta(days=config["MOD_TRUST_MIN_DAYS"]):
+        return "new"
+    count = approved(user) if callable(approved) else approved
+    return "member" if count >= config["MOD_TRUST_APPROVED_POSTS"] else "new"
+
+
+def first_posts_wait(user, level):
+    """Whether a post by ``user`` waits in a "new members pre-moderated" category."""
+    if level != "new":
+        return False
+    limit = current_app.config["MOD_TRUST_APPROVED_POSTS"]
+    return manual_level(user) == "new" or approved_posts(user) < limit
+
+
+def levels(users, approved_counts):
+    """Trust of several members at once (one query), e.g. for the review queue."""
+    ids = [u.id for u in users if not u.is_staff]
+    manual = dict(db.session.execute(
+        select(MemberTrust.user_id, MemberTrust.level)
+        .where(MemberTrust.user_id.in_(ids), MemberTrust.level != "auto")).all()) if ids else {}
+    return {u.id: "trusted" if u.is_staff else manual.get(u.id)
+            or _earned(u, approved_counts.get(u.id, 0)) for u in users}
+
+
+def set_trust(moderator, user, level, reason=""):
+    """Set a member's level by hand, or hand it back to the automatic rule (level "auto")."""
+    require(moderator, "set_trust", user)
+    if level not in LEVELS + ("auto",):
+        raise invalid("level", _l("Unknown trust level."))
+    row = db.session.get(MemberTrust, user.id)
+    before = row.level if row else "auto"
+    if before == level:
+        return
+    if row is None:
+        db.session.add(MemberTrust(user_id=user.id, level=level, set_by_id=moderator.id,
+                                   set_at=clock.now()))
+    else:
+        row.level, row.set_by_id, row.set_at = level, moderator.id, clock.now()
+    db.session.flush()
+    audit.record(moderator, "member.trust", "user", user.id, reason=reason, before=before,
+                 after=level)
+
+
+def category_mode(category_id):
+    row = db.session.get(CategorySettings, category_id)
+    return row.mode if row else "open"
+
+
+def category_modes():
+    rows = db.session.execute(select(CategorySettings.category_id, CategorySettings.mode))
+    return dict(rows.all())
+
+
+def set_category_mode(admin, category, mode):
+    require(admin, "manage_categories")
+    if mode not in MODES:
+        raise invalid("mode", _l("Unknown moderation mode."))
+    row = db.session.get(CategorySettings, category.id)
+    before = row.mode if row else "open"
+    if before == mode:
+        return
+    if row is None:
+        row = CategorySettings(category_id=category.id)
+        db.session.add(row)
+    row.mode, row.updated_at, row.updated_by_id = mode, clock.now(), admin.id
+    db.session.flush()
+    audit.record(admin, "category.mode", "category", category.id, before=before, after=mode)
+
+
+def all_categories():
+    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
+
+
+def create_category(admin, name, description="", mode="open"):
+    """A new category with its moderation mode (the core's service creates it)."""
+    require(admin, "manage_categories")
+    if mode not in MODES:
+        raise invalid("mode", _l("Unknown moderation mode."))
+    category = categories.create_category(name, description)
+    if mode != "open":
+        db.session.add(CategorySettings(category_id=category.id, mode=mode,
+                                        updated_at=clock.now(), updated_by_id=admin.id))
+    db.session.flush()
+    return audit.record(admin, "category.create", "category", category.id, name=category.name,
+                        mode=mode)

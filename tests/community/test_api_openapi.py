@@ -1,0 +1,174 @@
+"""The OpenAPI 3.1 document describes every API v1 route the app has, and nothing else."""
+import pytest
+from webtest import TestApp
+
+from community.api import openapi
+from tests.conftest import isolated
+
+METHODS = {"get", "put", "post", "delete", "patch"}
+
+
+@pytest.fixture
+def registry(monkeypatch):
+    """An empty registry of feature paths for this test only."""
+    monkeypatch.setattr(openapi, "_extra_paths", {})
+    monkeypatch.setattr(openapi, "_extra_schemas", {})
+
+
+def api_routes(app, blueprint=None):
+    """``{"/threads/{thread_id}": {"get"}, ...}`` of the app's rules under /api/v1."""
+    routes = {}
+    for rule in app.url_map.iter_rules():
+        if not rule.rule.startswith("/api/v1/"):
+            continue
+        if blueprint and rule.endpoint.split(".")[0] != blueprint:
+            continue
+        methods = {m.lower() for m in rule.methods} - {"head", "options"}
+        routes.setdefault(openapi.openapi_path(rule.rule), set()).update(methods)
+    return routes
+
+
+def operations(doc):
+    for path, item in doc["paths"].items():
+        for method in set(item) & METHODS:
+            yield path, method, item[method]
+
+
+def resolve(doc, ref):
+    assert ref.startswith("#/"), ref
+    node = doc
+    for part in ref[2:].split("/"):
+        node = node[part]
+    return node
+
+
+def refs(node):
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "$ref":
+                yield value
+            else:
+                yield from refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from refs(value)
+
+
+def test_document_is_served_as_json(testapp):
+    response = testapp.get("/api/v1/openapi.json")
+    assert response.content_type == "application/json"
+    doc = response.json
+    assert doc["openapi"] == "3.1.0"
+    assert doc["servers"] == [{"url": "/api/v1"}]
+    assert doc["components"]["securitySchemes"]["bearerAuth"] == {
+        "type": "http", "scheme": "bearer", "description": "An API token of a member."}
+    assert {"Thread", "ThreadDetail", "Post", "Category", "Error"} <= set(
+        doc["components"]["schemas"])
+
+
+def test_every_core_route_is_described_with_its_methods(make_app):
+    """With no feature loaded, the document and the URL map agree exactly."""
+    app = make_app(FORUM_FEATURES=())
+    doc = TestApp(isolated(app)).get("/api/v1/openapi.json").json
+    documented = {path: set(item) & METHODS for path, item in doc["paths"].items()}
+    assert documented == api_routes(app)
+
+
+def test_every_route_of_the_core_api_is_described_with_all_features_on(app, testapp):
+    doc = testapp.get("/api/v1/openapi.json").json
+    routed = api_routes(app)
+    for path, methods in api_routes(app, blueprint="api").items():
+        assert set(doc["paths"][path]) & METHODS == methods, path
+    for path, method, _ in operations(doc):  # nothing described that the app does not route
+        assert method in routed.get(path, ()), (method, path)
+
+
+def test_every_reference_resolves_and_every_schema_is_used(testapp):
+    doc = testapp.get("/api/v1/openapi.json").json
+    used = set()
+    for ref in refs(doc):
+        resolve(doc, ref)
+        used.add(ref)
+    for name in doc["components"]["schemas"]:
+        assert f"#/components/schemas/{name}" in used, name
+    for name in doc["components"]["responses"]:
+        assert f"#/components/responses/{name}" in used, name
+
+
+def test_operations_declare_ids_parameters_security_and_errors(testapp):
+    doc = testapp.get("/api/v1/openapi.json").json
+    ids = [op["operationId"] for _, _, op in operations(doc)]
+    assert len(ids) == len(set(ids))
+    for path, method, op in operations(doc):
+        params = [resolve(doc, p["$ref"]) if "$ref" in p else p for p in op.get("parameters", [])]
+        in_path = {p["name"] for p in params if p["in"] == "path"}
+        assert in_path == {part[1:-1] for part in path.split("/") if part.startswith("{")}, path
+        statuses = set(op["responses"])
+        assert {"401", "500"} <= statuses, (method, path)
+        for status, response in op["responses"].items():
+            if status.startswith(("4", "5")):
+                response = resolve(doc, response["$ref"])
+                assert response["content"]["application/json"]["schema"] == {
+                    "$ref": "#/components/schemas/Error"}
+        if method == "get":
+            assert op["security"] == [{}, {"bearerAuth": []}]
+        else:
+            assert op["security"] == [{"bearerAuth": []}]
+            assert "403" in statuses
+        if method == "post" and "requestBody" in op:
+            assert {"400", "422"} <= statuses
+
+
+def test_documented_error_statuses(testapp):
+    """The statuses each endpoint can answer with (each one is reached in test_api.py)."""
+    doc = testapp.get("/api/v1/openapi.json").json
+    errors = {(method, path): sorted(int(s) for s in op["responses"] if int(s) >= 400)
+              for path, method, op in operations(doc) if op["tags"] == ["forum"]}
+    assert errors == {
+        ("get", "/categories"): [401, 500],
+        ("get", "/threads"): [401, 404, 422, 500],
+        ("post", "/threads"): [400, 401, 403, 422, 429, 500],
+        ("get", "/threads/{thread_id}"): [401, 404, 422, 500],
+        ("post", "/threads/{thread_id}/posts"): [400, 401, 403, 404, 422, 429, 500],
+        ("get", "/posts/{post_id}"): [401, 404, 500],
+        ("post", "/posts/{post_id}/accept"): [401, 403, 404, 409, 500],
+        ("delete", "/posts/{post_id}/accept"): [401, 403, 404, 500],
+        ("post", "/posts/{post_id}/helpful"): [401, 403, 404, 500],
+        ("get", "/openapi.json"): [401, 500],
+    }
+    assert doc["components"]["responses"]["RateLimited"]["headers"]["Retry-After"]
+
+
+def test_features_register_their_paths(app, testapp, registry):
+    app.add_url_rule("/api/v1/feature/queue", "feature_queue", lambda: {"items": []})
+    queue = {"get": {"operationId": "featureQueue", "summary": "A feature's queue",
+                     "tags": ["feature"], "security": [{"bearerAuth": []}],
+                     "responses": {"200": {"description": "Items.", "content": {
+                         "application/json": {"schema": {
+                             "$ref": "#/components/schemas/QueueList"}}}},
+                         **openapi.error_responses(403)}}}
+    schema = {"type": "object", "properties": {"items": {"type": "array"}}}
+    openapi.register_paths({"/api/v1/feature/queue": queue}, schemas={"QueueList": schema})
+    openapi.register_paths({"/feature/queue": queue}, schemas={"QueueList": schema})  # again
+    doc = testapp.get("/api/v1/openapi.json").json
+    assert doc["paths"]["/feature/queue"] == queue
+    assert set(doc["paths"]["/feature/queue"]["get"]["responses"]) == {"200", "401", "403", "500"}
+    for ref in refs(doc["paths"]["/feature/queue"]):
+        resolve(doc, ref)
+    assert doc["components"]["schemas"]["QueueList"] == schema
+    assert doc["paths"]["/threads"]["get"]["operationId"] == "listThreads"
+
+
+def test_paths_without_a_route_are_left_out(testapp, registry):
+    openapi.register_paths({"/switched-off": {"get": {"operationId": "off", "responses": {}}}})
+    assert "/switched-off" not in testapp.get("/api/v1/openapi.json").json["paths"]
+
+
+def test_a_different_definition_of_a_known_operation_is_an_error(registry):
+    with pytest.raises(ValueError):
+        openapi.register_paths({"/threads": {"get": {"operationId": "mine", "responses": {}}}})
+    openapi.register_paths({"/mine": {"get": {"operationId": "mine", "responses": {}}}})
+    with pytest.raises(ValueError):
+        openapi.register_paths({"/mine": {"get": {"operationId": "other", "responses": {}}}})
+    with pytest.raises(ValueError):
+        openapi.register_paths({}, schemas={"Thread": {"type": "string"}})

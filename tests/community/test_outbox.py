@@ -1,0 +1,108 @@
+"""The transactional outbox: exactly-once enqueue, retries with backoff, ordering, worker CLI."""
+from datetime import timedelta
+
+import pytest
+
+from community import clock, outbox
+from community.extensions import db
+from community.models import OutboxMessage
+
+
+class Calls(list):
+    flaky = None
+
+
+@pytest.fixture
+def calls():
+    seen = Calls()
+    flaky = {"failures": 0}
+
+    @outbox.handler("test.record")
+    def record(payload):
+        if flaky["failures"] > 0:
+            flaky["failures"] -= 1
+            raise ConnectionError("helpdesk unreachable")
+        seen.append(payload["n"])
+
+    seen.flaky = flaky
+    yield seen
+    outbox._handlers.pop("test.record", None)
+
+
+def test_enqueue_is_part_of_the_transaction_and_idempotent(app, calls):
+    outbox.enqueue("test.record", {"n": 1}, key="k1")
+    outbox.enqueue("test.record", {"n": 1}, key="k1")
+    db.session.rollback()
+    assert OutboxMessage.query.count() == 0
+    outbox.enqueue("test.record", {"n": 1}, key="k1")
+    db.session.commit()
+    outbox.enqueue("test.record", {"n": 1}, key="k1")
+    db.session.commit()
+    assert OutboxMessage.query.count() == 1
+    assert outbox.drain() == 1
+    assert outbox.drain() == 0
+    assert calls == [1]
+
+
+def test_failures_are_retried_with_backoff_then_delivered_once(app, calls):
+    calls.flaky["failures"] = 2
+    outbox.enqueue("test.record", {"n": 7}, key="k7")
+    db.session.commit()
+    assert outbox.drain() == 0
+    row = OutboxMessage.query.one()
+    assert row.attempts == 1 and "helpdesk unreachable" in row.last_error
+    assert outbox.drain() == 0  # not due yet: nothing runs before the backoff has passed
+    clock.travel(timedelta(seconds=5))
+    assert outbox.drain() == 0
+    clock.travel(timedelta(seconds=10))
+    assert outbox.drain() == 1
+    assert calls == [7]
+    db.session.expire_all()
+    assert OutboxMessage.query.one().status == "done"
+
+
+def test_row_fails_for_good_after_max_attempts(app, calls):
+    app.config["OUTBOX_MAX_ATTEMPTS"] = 3
+    calls.flaky["failures"] = 99
+    outbox.enqueue("test.record", {"n": 1}, key="k")
+    db.session.commit()
+    for _ in range(5):
+        outbox.drain()
+        clock.travel(timedelta(hours=1))
+    row = OutboxMessage.query.one()
+    assert row.status == "failed" and row.attempts == 3 and calls == []
+
+
+def test_rows_with_an_ordering_key_run_in_order(app, calls):
+    calls.flaky["failures"] = 1
+    for n in (1, 2, 3):
+        outbox.enqueue("test.record", {"n": n}, key=f"o{n}", ordering_key="ticket-1")
+    outbox.enqueue("test.record", {"n": 9}, key="other", ordering_key="ticket-2")
+    db.session.commit()
+    outbox.drain()
+    assert calls == [9]  # 1 failed; 2 and 3 wait for it
+    clock.travel(timedelta(minutes=1))
+    outbox.drain()
+    assert calls == [9, 1, 2, 3]
+
+
+def test_unknown_kind_is_kept_and_reported_not_lost(app):
+    outbox.enqueue("nobody.handles.this", {}, key="x")
+    db.session.commit()
+    outbox.drain()
+    row = OutboxMessage.query.one()
+    assert row.status == "pending" and "no handler registered" in row.last_error
+
+
+def test_worker_once_runs_due_rows_and_periodic_jobs(app, calls):
+    ran = []
+    outbox.periodic("test.job", timedelta(minutes=1))(lambda: ran.append(1))
+    try:
+        outbox.enqueue("test.record", {"n": 3}, key="w")
+        db.session.commit()
+        result = app.test_cli_runner().invoke(args=["worker", "--once"])
+        assert result.exit_code == 0, result.output
+        assert "0 rows still pending" in result.output
+        assert calls == [3] and ran == [1]
+    finally:
+        outbox._periodic.pop("test.job")

@@ -1,0 +1,210 @@
+"""Fixtures shared by every test: a fresh app and database per test, WebTest, factories.
+
+SQLite in memory by default; with FORUM_TEST_DATABASE_URL set (CI sets it to the local
+PostgreSQL), the same tests run there, each starting from empty tables.
+"""
+import contextvars
+import itertools
+import os
+import re
+
+import pytest
+from sqlalchemy import event, text
+from sqlalchemy.pool import StaticPool
+from webtest import TestApp
+
+from community import clock, create_app
+from community.extensions import db
+
+PASSWORD = "correct horse battery"
+POSTGRES_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
+_schema_ready = set()
+
+
+def _test_config(tmp_path, **overrides):
+    config = {
+        "TESTING": True,
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "SECRET_KEY": "test-secret",
+        "SERVER_NAME": "localhost",
+        "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        "SQLALCHEMY_DATABASE_URI": POSTGRES_URL or "sqlite://",
+        "SQLALCHEMY_ENGINE_OPTIONS": {} if POSTGRES_URL else {
+            "poolclass": StaticPool, "connect_args": {"check_same_thread": False}},
+    }
+    config.update(overrides)
+    return config
+
+
+def reset_postgres_schema():
+    """Start from an empty schema: CI reuses the server as earlier runs left it,
+    possibly with tables this checkout does not know about."""
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+
+
+def _empty_tables():
+    names = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    with db.engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture
+def make_app(tmp_path):
+    """Build an app with config overrides; its database is created empty."""
+    apps = []
+
+    def factory(create_schema=True, **overrides):
+        app = create_app(_test_config(tmp_path, **overrides))
+        with app.app_context():
+            if not create_schema:
+                pass
+            elif POSTGRES_URL:
+                if POSTGRES_URL not in _schema_ready:
+                    reset_postgres_schema()
+                    db.create_all()
+                    _schema_ready.add(POSTGRES_URL)
+                else:
+                    _empty_tables()
+            else:
+                db.create_all()
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app):
+    app = make_app()
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+def isolated(app):
+    """Run each request in an empty context, as a real server does.
+
+    The test itself holds an app context (for factories and assertions); without
+    this, requests would share its ``g`` (Flask-Login's user) and its DB session.
+    Read rows again (``db.session.expire_all()``) after a request changed them.
+    """
+    def wsgi(environ, start_response):
+        return contextvars.Context().run(app.wsgi_app, environ, start_response)
+    return wsgi
+
+
+@pytest.fixture
+def testapp(app):
+    return TestApp(isolated(app),
+                   extra_environ={"REMOTE_ADDR": "203.0.113.7", "HTTP_HOST": "localhost"})
+
+
+@pytest.fixture(autouse=True)
+def _reset_clock():
+    clock.reset()
+    yield
+    clock.reset()
+
+
+_seq = itertools.count(1)
+
+
+@pytest.fixture
+def make_user(app):
+    from community import accounts
+
+    def factory(role="customer", name=None, email=None, password=PASSWORD, **kwargs):
+        n = next(_seq)
+        user = accounts.create_user(email or f"user{n}@example.com", name or f"Member {n}",
+                                    password, role=role, **kwargs)
+        db.session.commit()
+        return user
+    return factory
+
+
+@pytest.fixture
+def make_category(app):
+    from community import categories
+
+    def factory(name=None, description="Questions and answers"):
+        category = categories.create_category(name or f"Category {next(_seq)}", description)
+        db.session.commit()
+        return category
+    return factory
+
+
+@pytest.fixture
+def make_thread(app, make_user, make_category):
+    from community import threads
+
+    def factory(author=None, category=None, title=None, body="I have a question about this.",
+                tags=()):
+        thread = threads.create_thread(author or make_user(), category or make_category(),
+                                       title or f"How does thing number {next(_seq)} work?", body,
+                                       tags)
+        db.session.commit()
+        return thread
+    return factory
+
+
+@pytest.fixture
+def make_reply(app, make_user):
+    from community import threads
+
+    def factory(thread, author=None, body="Here is an answer that helps."):
+        post = threads.reply(author or make_user(), thread, body)
+        db.session.commit()
+        return post
+    return factory
+
+
+def login(testapp, user, password=PASSWORD, remember=False):
+    """Log in through the real form, as a person would."""
+    form = testapp.get("/login").forms["login-form"]
+    form["email"] = user.email
+    form["password"] = password
+    if remember:
+        form["remember"] = True
+    return form.submit().follow()
+
+
+def csrf_token(testapp, path="/"):
+    page = testapp.get(path)
+    match = re.search(r'name="csrf_token" (?:type="hidden" )?value="([^"]+)"', page.text)
+    if not match:
+        match = re.search(r'value="([^"]+)"[^>]*name="csrf_token"', page.text)
+    return match.group(1)
+
+
+class QueryCounter:
+    def __init__(self):
+        self.statements = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany):
+        self.statements.append(statement)
+
+    @property
+    def count(self):
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app):
+    """``with count_queries() as q: ...`` then ``q.count``."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def counter():
+        q = QueryCounter()
+        event.listen(db.engine, "before_cursor_execute", q)
+        try:
+            yield q
+        finally:
+            event.remove(db.engine, "before_cursor_execute", q)
+    return counter
