@@ -7,6 +7,9 @@ HOST ?= $(or $(FORUM_HOST),127.0.0.1)
 PORT ?= $(or $(FORUM_PORT),5000)
 WEB_WORKERS ?= 2
 CI_DATABASE_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# Test processes (pytest-xdist); on PostgreSQL each gets its own database.
+TEST_WORKERS ?= auto
+PYTEST = $(BIN)/pytest -n $(TEST_WORKERS)
 PO_FILES = $(wildcard community/translations/*/LC_MESSAGES/messages.po)
 MO_FILES = $(PO_FILES:.po=.mo)
 
@@ -40,11 +43,11 @@ run: install
 # The whole suite on SQLite; with CI=true also on PostgreSQL and in real Chromium.
 test: install
 ifeq ($(CI),true)
-	env -u FORUM_TEST_DATABASE_URL $(BIN)/pytest
-	FORUM_TEST_DATABASE_URL=$(or $(FORUM_TEST_DATABASE_URL),$(CI_DATABASE_URL)) $(BIN)/pytest -m "not e2e"
+	env -u FORUM_TEST_DATABASE_URL $(PYTEST)
+	FORUM_TEST_DATABASE_URL=$(or $(FORUM_TEST_DATABASE_URL),$(CI_DATABASE_URL)) $(PYTEST) -m "not e2e"
 else
-	env -u FORUM_TEST_DATABASE_URL $(BIN)/pytest
-	@if [ -n "$$FORUM_TEST_DATABASE_URL" ]; then $(BIN)/pytest -m "not e2e"; fi
+	env -u FORUM_TEST_DATABASE_URL $(PYTEST)
+	@if [ -n "$$FORUM_TEST_DATABASE_URL" ]; then $(PYTEST) -m "not e2e"; fi
 endif
 
 clean:

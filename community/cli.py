@@ -1,5 +1,6 @@
 """Command line: ``flask --app community users|categories|demo|import|worker|config``."""
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from . import accounts, categories as category_service, config, outbox
@@ -61,8 +62,8 @@ def create_category(name, description):
 
 @config_cli.command("docs")
 def config_docs():
-    """Print the settings table for the README."""
-    click.echo(config.markdown_table())
+    """Print the settings table for the README: the core's and every loaded feature's."""
+    click.echo(config.markdown_table(current_app.extensions.get("forum_settings")))
 
 
 @click.command("worker")

@@ -88,6 +88,7 @@ SETTINGS = [
 ]
 
 _TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
 
 
 def _convert(setting, raw):
@@ -140,10 +141,54 @@ def _instance_secret(instance):
     return path.read_text().strip()
 
 
-def markdown_table():
-    """The README's settings table."""
+@dataclass(frozen=True)
+class FeatureSetting:
+    """A feature package's setting: ``FORUM_<key>`` fills the config key ``<key>``.
+
+    Features declare theirs in their own ``settings.py`` and call
+    ``apply_feature_settings`` from ``init_app``; the README's one table lists
+    them after the core's (``flask --app community config docs``).
+    """
+    key: str
+    default: object
+    doc: str
+    secret: bool = False
+
+    @property
+    def env(self):
+        return "FORUM_" + self.key
+
+    @property
+    def kind(self):
+        return type(self.default)
+
+    def parse(self, raw):
+        if isinstance(self.default, bool):
+            value = raw.strip().lower()
+            if value not in _TRUE | _FALSE:
+                raise ValueError(f"{self.env} must be true or false, not {raw!r}")
+            return value in _TRUE
+        if isinstance(self.default, (int, float)):
+            return type(self.default)(raw)
+        return raw
+
+
+def apply_feature_settings(app, settings, environ=None):
+    """Fill unset config keys from the environment, else the defaults; explicit
+    ``create_app`` overrides win. Registers the settings for the docs table."""
+    environ = os.environ if environ is None else environ
+    for setting in settings:
+        raw = environ.get(setting.env)
+        app.config.setdefault(setting.key,
+                              setting.parse(raw) if raw not in (None, "") else setting.default)
+    registered = app.extensions.setdefault("forum_settings", [])
+    registered.extend(s for s in settings if s not in registered)
+
+
+def markdown_table(settings=None):
+    """The README's settings table: the core's, then the given features' settings."""
     rows = ["| Variable | Default | What it does |", "|---|---|---|"]
-    for s in SETTINGS:
+    for s in [*SETTINGS, *(settings or ())]:
         default = f"`{s.default}`" if s.default not in (None, "") else ""
         if s.kind is bool:
             default = "`true`" if s.default else "`false`"

@@ -17,8 +17,17 @@ ALLOWED_TAGS = frozenset({
     "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "img",
     "table", "thead", "tbody", "tr", "th", "td",
 })
+# Classes a link may carry; only the renderer's plugins produce them (raw HTML is
+# off), e.g. "mention" for @name links (community/notifications/mentions.py).
+LINK_CLASSES = frozenset({"mention"})
+
+
+def _link_attribute(tag, name, value):
+    return name in ("href", "title", "rel") or (name == "class" and value in LINK_CLASSES)
+
+
 ALLOWED_ATTRIBUTES = {
-    "a": ["href", "title", "rel"],
+    "a": _link_attribute,
     "img": ["src", "alt", "title"],
     "ol": ["start"],
     "th": ["align"],
@@ -47,6 +56,17 @@ _cleaner = bleach.Cleaner(
     filters=[partial(LinkifyFilter, callbacks=[_link_attrs], skip_tags={"pre", "code"},
                      parse_email=False)],
 )
+
+
+_plugins = []
+
+
+def use(plugin):
+    """Add a markdown-it plugin (``plugin(md)``) to the renderer, once per process.
+    Its output goes through the same sanitizer as everything else."""
+    if plugin not in _plugins:
+        _plugins.append(plugin)
+        _md.use(plugin)
 
 
 def render(source):

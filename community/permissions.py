@@ -2,13 +2,15 @@
 
 Views, the API and templates ask ``can(user, "accept_answer", thread)``. A
 capability is a rule function; feature packages register their own capabilities
-with ``rule`` and add further conditions to existing ones with ``restrict`` (for
-example a silenced member may not reply).
+with ``rule``, add further conditions to existing ones with ``restrict`` (for
+example a silenced member may not reply) and further ways to be granted one with
+``allow`` (for example agents confirm answers in threads they have a ticket for).
 """
 from .errors import Forbidden
 
 _rules = {}
 _restrictions = {}
+_allowances = {}
 
 
 def rule(name):
@@ -26,11 +28,21 @@ def restrict(name):
     return decorator
 
 
+def allow(name):
+    """Register an alternative condition that also grants capability ``name``
+    (restrictions still apply)."""
+    def decorator(fn):
+        if fn not in _allowances.setdefault(name, []):
+            _allowances[name].append(fn)
+        return fn
+    return decorator
+
+
 def can(user, capability, obj=None):
     check = _rules.get(capability)
     if check is None:
         raise KeyError(f"unknown capability {capability!r}")
-    if not check(user, obj):
+    if not check(user, obj) and not any(alt(user, obj) for alt in _allowances.get(capability, ())):
         return False
     return all(extra(user, obj) for extra in _restrictions.get(capability, ()))
 

@@ -18,6 +18,30 @@ from community.extensions import db
 
 PASSWORD = "correct horse battery"
 POSTGRES_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
+
+
+def _worker_database(url, worker):
+    """Each pytest-xdist worker gets its own database beside the given one, so
+    workers never truncate each other's tables (CI runs the PostgreSQL suite in
+    parallel). Created on first use; the server is trusted to allow it."""
+    from sqlalchemy import create_engine
+    from sqlalchemy.engine import make_url
+    target = make_url(url)
+    target = target.set(database=f"{target.database}_{worker}")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"),
+                             {"name": target.database})
+        if not exists:
+            conn.execute(text(f'CREATE DATABASE "{target.database}"'))
+    engine.dispose()
+    return target.render_as_string(hide_password=False)
+
+
+if POSTGRES_URL and os.environ.get("PYTEST_XDIST_WORKER"):
+    POSTGRES_URL = _worker_database(POSTGRES_URL, os.environ["PYTEST_XDIST_WORKER"])
+    # Modules that read the variable themselves (subprocess tests) see the same database.
+    os.environ["FORUM_TEST_DATABASE_URL"] = POSTGRES_URL
 _schema_ready = set()
 
 

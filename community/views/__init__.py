@@ -2,6 +2,7 @@
 service function, commits once and renders."""
 from flask import render_template, request
 from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
 
 from ..errors import ServiceError
 from ..extensions import db
@@ -21,6 +22,16 @@ def init_app(app):
         response = render_template("community/error.html", status=error.status,
                                    message=error.message), error.status
         return response
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(error):
+        # A page left open across a log-in or log-out elsewhere: nothing was done, and
+        # the browser's Back button still holds what was typed.
+        db.session.rollback()
+        return render_template(
+            "community/error.html", status=400,
+            message=_("This form has expired, so nothing was sent. Please go back, reload "
+                      "the page and send it again.")), 400
 
     for status, message in ((403, lambda: _("You are not allowed to see this page.")),
                             (404, lambda: _("This page does not exist.")),

@@ -6,7 +6,10 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from .. import categories, listing, markup, threads
-from ..errors import ServiceError, ValidationError
+from ..errors import RateLimited, ServiceError, ValidationError
+
+# Refusals shown at the form, with the member's text kept (a feature may rate-limit).
+FORM_ERRORS = (ValidationError, RateLimited)
 from ..extensions import db
 from ..forms import ActionForm, AskForm, EditForm, ReplyForm, apply_errors
 from ..permissions import require
@@ -55,9 +58,10 @@ def ask():
             try:
                 thread = threads.create_thread(current_user, categories.get_by_slug(form.category.data),
                                                form.title.data, form.body.data, form.tags.data)
-            except ValidationError as error:
+            except FORM_ERRORS as error:
+                db.session.rollback()
                 apply_errors(form, error)
-                status = 422
+                status = error.status
             else:
                 db.session.commit()
                 if thread.visibility == "pending":
@@ -80,9 +84,10 @@ def reply(thread_id):
         return show(thread_id, thread.slug, reply_form=form, preview=markup.render(form.body.data))
     try:
         post = threads.reply(current_user, thread, form.body.data)
-    except ValidationError as error:
+    except FORM_ERRORS as error:
+        db.session.rollback()
         apply_errors(form, error)
-        return show(thread_id, thread.slug, reply_form=form, status=422)
+        return show(thread_id, thread.slug, reply_form=form, status=error.status)
     db.session.commit()
     if post.visibility == "pending":
         flash(_("Thanks! Your answer will be visible to everyone once a moderator has reviewed it."),
@@ -109,9 +114,10 @@ def edit(post_id):
                                   title=form.title.data if post.is_question else None,
                                   tags=form.tags.data if post.is_question else None,
                                   reason=form.reason.data)
-            except ValidationError as error:
+            except FORM_ERRORS as error:
+                db.session.rollback()
                 apply_errors(form, error)
-                status = 422
+                status = error.status
             else:
                 db.session.commit()
                 return redirect(url_for("threads.post", post_id=post.id))

@@ -2,7 +2,7 @@
 out, the same rules as the pages, and every error as ``{"error": {code, message, fields}}``."""
 import re
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from community import accounts, listing, threads
 from community.errors import RateLimited
@@ -576,17 +576,27 @@ def test_a_crash_in_a_write_rolls_back(app, testapp, token, make_user, make_thre
 
 def test_rate_limits_are_429_with_retry_after(testapp, token, make_user, make_thread,
                                               monkeypatch):
+    """A feature refuses a post for now from a visibility policy (the service path a
+    rate limit of moderation takes): 429 with Retry-After, for questions and answers."""
     thread = make_thread()
 
-    def slow_down(*args, **kwargs):
+    def slow_down(user, category, thread, title, body):
         raise RateLimited("Please wait a moment.", retry_after=90)
 
-    monkeypatch.setattr(threads, "reply", slow_down)
+    monkeypatch.setattr(threads, "visibility_policies", [slow_down])
+    auth = token(make_user())
     response = testapp.post_json(f"/api/v1/threads/{thread.id}/posts",
-                                 {"body": "One more answer, please."},
-                                 headers=token(make_user()), status=429)
+                                 {"body": "One more answer, please."}, headers=auth, status=429)
     assert_error(response, 429, "rate_limited")
     assert response.headers["Retry-After"] == "90"
+    response = testapp.post_json("/api/v1/threads", {
+        "category": listing.all_category_slugs()[0],
+        "title": "Why is my router blinking red?", "body": "It blinks since the storm."},
+        headers=auth, status=429)
+    assert_error(response, 429, "rate_limited")
+    db.session.expire_all()
+    assert db.session.scalar(select(Post.id).where(Post.number > 1)) is None
+    assert db.session.scalar(select(func.count(Thread.id))) == 1
 
 
 def test_api_ignores_session_cookies(testapp, make_user, make_thread, make_reply):
