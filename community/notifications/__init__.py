@@ -1,21 +1,55 @@
 """Notifications: subscriptions, in-app notices with the bell, and e-mail through
 the outbox over SMTP (or into the admins' mailbox when no SMTP server is set).
 
-Part of the core (DESIGN.md). Other packages reach people through
-``community.notifications.service.notify``; the core's events reach it through
-the receivers connected here. See README.md in this folder.
+Part of the core (DESIGN.md). The core's events reach it through the receivers
+connected in ``init_app``; other packages reach people through ``notify`` below.
+README.md, section "Notifications and e-mail", describes the behaviour.
 """
+
+# The kinds other packages send (see kinds.py for all kinds and their texts).
+MODERATION = "moderation"            # a decision on a member's post or report
+SANCTION = "sanction"                # a restriction on a member's account, or its end
+SUPPORT_REQUEST = "support_request"  # the support team asks a member for something
+
+
+def notify(user, kind, *, thread=None, post=None, actor=None, data=None, key=None):
+    """Tell ``user`` (a User or a user id) about something; the stable entry point
+    for the moderation and agent bridge packages. Returns the ``Notification``, or
+    None when nobody was told (the same ``key`` again, or the actor themselves).
+
+    Call it inside the transaction of the change that causes it (it flushes, never
+    commits): the in-app notification and the e-mail job are committed with it.
+
+    - ``kind``: ``MODERATION``, ``SANCTION``, ``SUPPORT_REQUEST`` (or a core kind
+      from kinds.py); an unknown kind raises ValueError.
+    - ``thread`` / ``post``: what it is about. The thread's title is only shown
+      to a recipient who may see the thread.
+    - ``actor``: who did it (never told about their own action).
+    - ``data`` (JSON): ``decision`` a moderation notice code (``post_hidden``,
+      ``silenced``, ... see ``kinds.DECISIONS``), ``reason`` shown to the
+      recipient, ``until`` ISO datetime a sanction ends, ``message`` the text of a
+      support request (shown in the app only, never e-mailed), ``url`` a path on
+      this site the notification opens (``/mod/notices``); other URLs are ignored.
+    - ``key``: names the event, e.g. ``f"moderation.notice:{notice.id}"``; each
+      (key, recipient) is told once however often this is called, so pass one
+      whenever the caller may run twice (an outbox handler that is retried).
+    """
+    from . import service
+    return service.notify(user, kind, thread=thread, post=post, actor=actor, data=data,
+                          key=key)
 
 
 def init_app(app):
-    """Blueprint, signal receivers, template hooks and CLI."""
+    """Blueprint, signal receivers, template hooks, the mention links and CLI."""
     from flask_babel import lazy_gettext as _l
 
+    from .. import markup
     from ..template_helpers import add_nav_link
-    from . import (admin, cli, delivery, digest, mail, receivers,  # noqa: F401 - routes,
-                   views)  # outbox handlers
+    from . import (admin, cli, delivery, digest, mail, mentions,  # noqa: F401 - routes,
+                   receivers, views)  # outbox handlers
 
     mail.check_config(app)
+    markup.use(mentions.link_mentions)
     app.register_blueprint(views.bp)
     views.init_app(app)
     receivers.connect(app)

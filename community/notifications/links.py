@@ -30,6 +30,12 @@ def external_url(endpoint, _anchor=None, **values):
     return f"{url}#{_anchor}" if _anchor else url
 
 
+def site_path(endpoint, **values):
+    """Path of ``endpoint`` on this site, without host (works without a request)."""
+    prefix = urlsplit(base_url()).path or "/"
+    return current_app.url_map.bind("localhost", script_name=prefix).build(endpoint, values)
+
+
 def absolute(path):
     """Absolute URL of a path on this site."""
     parts = urlsplit(base_url())

@@ -87,10 +87,12 @@ def create(user, notifications, kind, key, thread=None):
     with force_locale(locale):
         described = [describe(user, n, external_url, absolute, for_mail=True) for n in items]
         kinds = sorted({n.kind for n in items})
+        # The thread's title only for a recipient who may see the thread.
+        title = next((item.title for item in described if item.title), None)
         if kind == "digest":
             subject = _("[%(site)s] Your daily summary", site=site)
-        elif thread is not None:
-            subject = f"[{site}] {thread.title}"
+        elif title is not None:
+            subject = f"[{site}] {title}"
         else:
             subject = f"[{site}] {described[0].headline}"
         context = {"items": described, "texts": _texts(user, site), "site": site,

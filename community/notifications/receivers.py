@@ -16,18 +16,21 @@ MENTIONS = "notifications.mentions"
 def announce_thread(thread, post):
     """A question became public: mentions in it and the category's watchers."""
     author = db.session.get(User, post.author_id)
-    service.notify_many(mentioned_users(post, thread), "mention", thread, post, actor=author)
-    service.notify_many(service.category_watchers(thread.category_id), "new_thread", thread,
-                        post, actor=author)
+    service.notify_many(mentioned_users(post), "mention", thread=thread, post=post,
+                        actor=author)
+    service.notify_many(service.category_watchers(thread.category_id), "new_thread",
+                        thread=thread, post=post, actor=author)
 
 
 def announce_post(thread, post):
     """A reply became public: the people it mentions, then the thread's watchers
     (one notification per person and post, so a mention is not also a reply)."""
     author = db.session.get(User, post.author_id)
-    service.notify_many(mentioned_users(post, thread), "mention", thread, post, actor=author)
+    service.notify_many(mentioned_users(post), "mention", thread=thread, post=post,
+                        actor=author)
     service.notify_many(service.thread_watchers(thread),
-                        "official" if post.is_official else "reply", thread, post, actor=author)
+                        "official" if post.is_official else "reply", thread=thread, post=post,
+                        actor=author)
 
 
 def thread_created(sender, thread, post, user, **_):
@@ -65,12 +68,14 @@ def mentions_after_edit(payload):
     thread = db.session.get(Thread, post.thread_id) if post is not None else None
     if post is not None and service.is_public(thread, post):
         author = db.session.get(User, post.author_id)
-        service.notify_many(mentioned_users(post, thread), "mention", thread, post, actor=author)
+        service.notify_many(mentioned_users(post), "mention", thread=thread, post=post,
+                        actor=author)
 
 
 def answer_accepted(sender, thread, post, previous_post_id, user, **_):
     if post is not None:
-        service.notify(db.session.get(User, post.author_id), "accepted", thread, post, actor=user)
+        service.notify(db.session.get(User, post.author_id), "accepted", thread=thread,
+                       post=post, actor=user)
 
 
 def post_voted(sender, post, user, helpful, **_):

@@ -119,7 +119,7 @@ def _event_key(kind, thread, post, actor):
     return f"{kind}:{uuid4().hex}"
 
 
-def notify(user, kind, thread=None, post=None, actor=None, data=None, key=None):
+def notify(user, kind, *, thread=None, post=None, actor=None, data=None, key=None):
     """Tell ``user`` (a User or a user id) about an event; returns the notification,
     or None when it was not created.
 
@@ -137,7 +137,7 @@ def notify(user, kind, thread=None, post=None, actor=None, data=None, key=None):
     return created[0] if created else None
 
 
-def notify_many(users, kind, thread=None, post=None, actor=None, data=None, key=None):
+def notify_many(users, kind, *, thread=None, post=None, actor=None, data=None, key=None):
     """``notify`` for several recipients of one event, in a fixed number of queries."""
     spec = KINDS.get(kind)
     if spec is None:

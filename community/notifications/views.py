@@ -10,6 +10,7 @@ from ..errors import NotFound, ValidationError
 from ..extensions import csrf, db
 from ..forms import ActionForm, apply_errors
 from ..models import User
+from ..permissions import require
 from ..template_helpers import thread_url
 from . import links, preferences, service
 from .forms import preferences_form
@@ -23,6 +24,7 @@ PER_PAGE = 30
 @bp.get("/notifications")
 @login_required
 def index():
+    require(current_user, "signed_in")
     page = service.page_for(current_user, listing.page_number(request.args.get("page")), PER_PAGE)
     items = [describe(current_user, n, url_for) for n in page.items]
     return render_template("community/notifications/index.html", page=page, items=items,
@@ -33,6 +35,7 @@ def index():
 @login_required
 def open_notification(notification_id):
     """Follow a notification: it is marked read and leads to what it is about."""
+    require(current_user, "signed_in")
     notification = service.get_notification(current_user, notification_id)
     if notification is None:
         abort(404)
@@ -45,6 +48,7 @@ def open_notification(notification_id):
 @bp.post("/notifications/<int:notification_id>/read")
 @login_required
 def mark_read(notification_id):
+    require(current_user, "signed_in")
     service.mark_read(current_user, [notification_id])
     db.session.commit()
     return redirect(url_for("notifications.index"))
@@ -53,6 +57,7 @@ def mark_read(notification_id):
 @bp.post("/notifications/read")
 @login_required
 def mark_all_read():
+    require(current_user, "signed_in")
     service.mark_all_read(current_user)
     db.session.commit()
     flash(_("All notifications are marked as read."), "success")
@@ -102,6 +107,7 @@ def unwatch_category(slug):
 @bp.route("/settings/notifications", methods=["GET", "POST"])
 @login_required
 def settings():
+    require(current_user, "signed_in")
     form = preferences_form(current_user)
     if form.validate_on_submit():
         try:

@@ -1,18 +1,20 @@
 """E-mail through a real SMTP server on loopback: headers, both parts, language,
 links followed through the app, one-click unsubscribe, retries, permanent
 failures, folding within the window and the daily digest."""
+import socket
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
+from webtest import TestApp
 
 from community import clock, outbox, threads
 from community.extensions import db
-from community.models import MailMessage, Notification, OutboxMessage
+from community.models import MailMessage, Notification, OutboxMessage, Post
 from community.notifications import digest, links, preferences
 from tests.conftest import login
 
-from .smtp_server import Mailbox, SmtpServer, free_port
+from .smtp_server import Mailbox, SmtpServer, free_port, write_certificate
 
 BASE = "http://localhost"
 
@@ -53,6 +55,20 @@ def to(server, address):
     return [mail for mail in server.messages if mail.recipients == [address]]
 
 
+def run_mail():
+    """Run what is due, as the worker does; returns how many rows of the mail's
+    outbox work (compose, send, digest) completed. Other features queue their own."""
+    before = _mail_rows_done()
+    outbox.drain()
+    return _mail_rows_done() - before
+
+
+def _mail_rows_done():
+    db.session.expire_all()
+    return OutboxMessage.query.filter(OutboxMessage.kind.like("notifications.%"),
+                                      OutboxMessage.status == "done").count()
+
+
 def links_in(text):
     return [word for word in text.split() if word.startswith(BASE)]
 
@@ -61,7 +77,7 @@ def test_a_reply_reaches_the_asker_by_mail_with_threading_and_unsubscribe_header
         server, testapp, thread, make_reply, make_user):
     helper = make_user(name="Hans Helper")
     reply = make_reply(thread, author=helper, body="Open the app, then Contract and eSIM.")
-    assert outbox.drain() == 2  # compose, then send
+    assert run_mail() == 2  # compose, then send
     [mail] = server.messages
     assert mail.recipients == ["anna@example.com"] and mail.sender == "community@example.com"
     assert mail.header("To") == "Anna Asker <anna@example.com>"
@@ -153,17 +169,17 @@ def test_a_temporary_refusal_is_retried_with_backoff_and_delivered_once(
         server, thread, make_reply):
     server.handler.refuse_first = 2
     make_reply(thread)
-    assert outbox.drain() == 1  # composed; sending was refused
+    assert run_mail() == 1  # composed; sending was refused
     send = OutboxMessage.query.filter_by(kind="notifications.send").one()
     assert send.status == "pending" and send.attempts == 1 and "451" in send.last_error
-    assert outbox.drain() == 0  # not before the backoff
+    assert run_mail() == 0  # not before the backoff
     clock.travel(timedelta(seconds=5))
-    assert outbox.drain() == 0  # refused again
+    assert run_mail() == 0  # refused again
     clock.travel(timedelta(seconds=10))
-    assert outbox.drain() == 1
+    assert run_mail() == 1
     assert len(server.messages) == 1 and server.handler.refused == 2
     clock.travel(timedelta(hours=2))
-    assert outbox.drain() == 0
+    assert run_mail() == 0
     assert len(server.messages) == 1
     db.session.expire_all()
     assert MailMessage.query.one().status == "sent"
@@ -179,7 +195,7 @@ def test_mail_waits_while_the_server_is_down_and_goes_out_when_it_is_back(
     assert send.status == "pending" and "Connection refused" in send.last_error
     with SmtpServer(Mailbox(), port=port) as back:
         clock.travel(timedelta(seconds=5))
-        assert outbox.drain() == 1
+        assert run_mail() == 1
         assert len(back.messages) == 1
 
 
@@ -188,11 +204,11 @@ def test_a_rejected_recipient_is_recorded_for_admins_and_not_retried(
     server.handler.reject = {"gone@example.com"}
     asker = make_user(email="gone@example.com")
     make_reply(make_thread(author=asker))
-    assert outbox.drain() == 2  # the send row is done: nothing to retry
+    assert run_mail() == 2  # the send row is done: nothing to retry
     mail = MailMessage.query.one()
     assert mail.status == "failed" and mail.error.startswith("550")
     clock.travel(timedelta(hours=3))
-    assert outbox.drain() == 0 and server.messages == []
+    assert run_mail() == 0 and server.messages == []
     admin = make_user(role="admin")
     login(testapp, admin)
     page = testapp.get("/admin/mailbox")
@@ -257,11 +273,11 @@ def test_the_daily_digest_comes_once_a_day_at_the_digest_hour(server, thread, ma
     for voter in (make_user(name="Vera Voter"), make_user(name="Walt Voter")):
         threads.toggle_helpful(voter, answer)
     db.session.commit()
-    assert outbox.drain() == 0  # "helpful" is a digest kind by default
+    assert run_mail() == 0  # "helpful" is a digest kind by default
     assert digest.queue_due_digests() == 0
     clock.travel(timedelta(hours=2, minutes=1))  # 08:01 in Berlin
     outbox.run_periodic(force=True)
-    assert outbox.drain() == 2
+    assert run_mail() == 2
     [mail] = server.messages
     assert mail.recipients == ["hans@example.com"]
     assert mail.header("Subject") == "[Customer Community] Your daily summary"
@@ -321,3 +337,205 @@ def test_a_post_hidden_before_the_mail_goes_out_is_not_mailed(server, testapp, t
     page = testapp.get("/notifications")
     assert "This content is no longer available." in page.text
     assert "+49 170" not in page.text and "answered in" not in page.text
+
+
+# --- TLS, login and timeouts ------------------------------------------------------
+
+@pytest.fixture
+def certificate(tmp_path, monkeypatch):
+    """The loopback server's certificate, trusted like an operator's private CA."""
+    files = write_certificate(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(files[0]))
+    return files
+
+
+@pytest.mark.parametrize("tls", ["starttls", "ssl"])
+def test_mail_goes_out_over_tls_with_a_login(make_app, make_thread, make_reply, make_user,
+                                              certificate, tls):
+    users = {"community": "s3cret pass"}
+    with SmtpServer(Mailbox(), tls=tls, certificate=certificate, users=users) as tls_server:
+        app = make_app(SMTP_HOST="127.0.0.1", SMTP_PORT=tls_server.port, SMTP_TLS=tls,
+                       SMTP_USER="community", SMTP_PASSWORD="s3cret pass", BASE_URL=BASE,
+                       MAIL_FROM="community@example.com")
+        with app.app_context():
+            make_reply(make_thread(author=make_user(email="anna@example.com")))
+            assert run_mail() == 2
+            [mail] = tls_server.messages
+            assert mail.tls and mail.login == "community"
+            assert mail.recipients == ["anna@example.com"]
+            assert MailMessage.query.one().status == "sent"
+            db.session.remove()
+
+
+def test_a_wrong_password_or_an_untrusted_certificate_is_retried_and_shown_to_admins(
+        make_app, make_thread, make_reply, make_user, certificate, monkeypatch):
+    users = {"community": "right"}
+    with SmtpServer(Mailbox(), tls="starttls", certificate=certificate,
+                    users=users) as tls_server:
+        app = make_app(SMTP_HOST="127.0.0.1", SMTP_PORT=tls_server.port, SMTP_TLS="starttls",
+                       SMTP_USER="community", SMTP_PASSWORD="wrong", BASE_URL=BASE)
+        with app.app_context():
+            make_reply(make_thread(author=make_user(email="anna@example.com")))
+            outbox.drain()
+            send = OutboxMessage.query.filter_by(kind="notifications.send").one()
+            assert send.status == "pending" and "535" in send.last_error
+            testapp = TestApp(app, extra_environ={"HTTP_HOST": "localhost"})
+            login(testapp, make_user(role="admin"))
+            page = testapp.get("/admin/mailbox")
+            assert "Waiting" in page.text and "Attempt 1 failed, next try" in page.text
+            assert "535" in page.text
+            # The admin fixes the password, but the certificate is not trusted here.
+            app.config["SMTP_PASSWORD"] = "right"
+            monkeypatch.delenv("SSL_CERT_FILE")
+            clock.travel(timedelta(seconds=5))
+            assert run_mail() == 0
+            db.session.expire_all()
+            assert "CERTIFICATE_VERIFY_FAILED" in send.last_error and send.attempts == 2
+            monkeypatch.setenv("SSL_CERT_FILE", str(certificate[0]))
+            clock.travel(timedelta(seconds=10))
+            assert run_mail() == 1
+            assert len(tls_server.messages) == 1 and tls_server.messages[0].login == "community"
+            db.session.remove()
+
+
+def test_a_server_that_does_not_answer_times_out_and_is_retried(app, thread, make_reply):
+    with socket.create_server(("127.0.0.1", 0)) as silent:  # accepts, never speaks
+        app.config.update(SMTP_PORT=silent.getsockname()[1], SMTP_TIMEOUT=0.2)
+        make_reply(thread)
+        assert run_mail() == 1  # composed; the send timed out
+    send = OutboxMessage.query.filter_by(kind="notifications.send").one()
+    assert send.status == "pending" and send.attempts == 1
+    assert "timed out" in send.last_error
+    assert MailMessage.query.one().status == "queued"
+
+
+def test_delivery_is_given_up_after_the_last_attempt_and_admins_see_it(
+        make_app, testapp, make_thread, make_reply, make_user):
+    app = make_app(SMTP_HOST="127.0.0.1", SMTP_PORT=free_port(), SMTP_TLS="none",
+                   OUTBOX_MAX_ATTEMPTS=2, BASE_URL=BASE)
+    with app.app_context():
+        make_reply(make_thread(author=make_user(email="anna@example.com")))
+        outbox.drain()
+        clock.travel(timedelta(seconds=5))
+        outbox.drain()
+        assert OutboxMessage.query.filter_by(kind="notifications.send").one().status == "failed"
+        testapp = TestApp(app, extra_environ={"HTTP_HOST": "localhost"})
+        login(testapp, make_user(role="admin"))
+        page = testapp.get("/admin/mailbox")
+        assert "Given up after 2 attempts:" in page.text and "Connection refused" in page.text
+        db.session.remove()
+
+
+# --- A repeated send after a worker crash -------------------------------------------
+
+def test_a_worker_crash_after_the_server_accepted_repeats_the_same_message(
+        server, thread, make_reply):
+    make_reply(thread)
+    for row_id in outbox._claim(10):  # the worker's steps, one by one
+        outbox._run_one(row_id)  # the mail is composed and its sending queued
+    [send] = [db.session.get(OutboxMessage, row_id) for row_id in outbox._claim(10)
+              if db.session.get(OutboxMessage, row_id).kind == "notifications.send"]
+    from community.notifications import mail as mail_module
+    mail_module.send(dict(send.payload))  # the server accepts the message ...
+    db.session.rollback()  # ... and the worker dies before it records that
+    assert len(server.messages) == 1
+    clock.travel(timedelta(seconds=outbox.CLAIM_SECONDS + 1))
+    assert run_mail() == 1  # another worker takes the row over
+    first, again = server.messages
+    assert again.header("Message-ID") == first.header("Message-ID")
+    assert again.message.as_bytes() == first.message.as_bytes()
+    clock.travel(timedelta(hours=1))
+    assert run_mail() == 0 and len(server.messages) == 2
+
+
+# --- What other packages send through notify -----------------------------------------
+
+def test_a_moderation_decision_is_mailed_with_its_reason_in_the_members_language(
+        server, testapp, make_user, make_thread, make_reply):
+    from community import notifications
+    author = make_user(name="Greta Gruber", email="greta@example.com", locale="de")
+    moderator = make_user(role="moderator", name="Mia Moderator")
+    thread = make_thread(title="Wie aktiviere ich meine eSIM?")
+    post = make_reply(thread, author=author, body="Ruf mich an: 0170 1234567, Musterweg 1.")
+    threads.set_post_visibility(moderator, post, "hidden")
+    notifications.notify(author, notifications.MODERATION, thread=thread, post=post,
+                         actor=moderator, key="moderation.notice:1",
+                         data={"decision": "post_hidden", "url": "/mod/notices",
+                               "reason": "Bitte keine Telefonnummern posten."})
+    db.session.commit()
+    outbox.drain()
+    [mail] = [m for m in server.messages if m.recipients == ["greta@example.com"]]
+    assert mail.header("Subject") == "[Customer Community] Wie aktiviere ich meine eSIM?"
+    for part in (mail.text, mail.html):
+        assert "Ein Moderator hat Ihren Beitrag ausgeblendet" in part
+        assert "Grund: Bitte keine Telefonnummern posten." in part
+        assert "0170" not in part  # the hidden post itself is not copied into the mail
+    assert f"{BASE}/mod/notices" in links_in(mail.text)
+
+
+def test_a_notice_about_a_thread_the_member_may_not_see_does_not_name_it(
+        server, make_user, make_thread):
+    from community import notifications
+    flagger = make_user(email="flo@example.com")
+    moderator = make_user(role="moderator")
+    thread = make_thread(title="Selling my neighbour's phone number")
+    threads.set_post_visibility(moderator, db.session.get(Post, thread.first_post_id), "hidden")
+    notifications.notify(flagger, notifications.MODERATION, thread=thread, actor=moderator,
+                         data={"decision": "flag_upheld"}, key="moderation.notice:2")
+    db.session.commit()
+    outbox.drain()
+    [mail] = server.messages
+    assert mail.header("Subject") == \
+        "[Customer Community] A moderator acted on your report. Thank you!"
+    raw = mail.message.as_string()
+    assert "neighbour" not in raw and "Selling" not in raw
+    assert f"/t/{thread.id}" not in raw
+
+
+def test_a_changed_choice_applies_to_mail_still_waiting(server, testapp, thread, asker,
+                                                       make_reply, make_user):
+    make_reply(thread, body="A first answer that helps.")
+    outbox.drain()
+    clock.travel(timedelta(minutes=1))
+    make_reply(thread, body="A second answer inside the window.")
+    outbox.drain()
+    login(testapp, asker)
+    form = testapp.get("/settings").forms["notifications-form"]
+    form["ntf-email_reply"] = "never"
+    form.submit().follow()
+    clock.travel(timedelta(minutes=15))
+    outbox.drain()
+    assert len(to(server, "anna@example.com")) == 1
+    db.session.expire_all()
+    assert [n.email_state for n in Notification.query.filter_by(user_id=asker.id)
+            .order_by(Notification.id)] == ["sent", "dropped"]
+
+
+# --- Command line -------------------------------------------------------------------
+
+def test_the_test_mail_command_checks_the_smtp_settings(app, server):
+    result = app.test_cli_runner().invoke(args=["notifications", "test-mail", "ops@example.com"])
+    assert result.exit_code == 0 and "Sent to ops@example.com." in result.output
+    [mail] = server.messages
+    assert mail.recipients == ["ops@example.com"] and "SMTP test" in mail.header("Subject")
+    app.config["SMTP_PORT"] = free_port()  # nobody listens there
+    result = app.test_cli_runner().invoke(args=["notifications", "test-mail", "ops@example.com"])
+    assert result.exit_code != 0 and "Not sent: ConnectionRefusedError" in result.output
+
+
+def test_the_test_mail_command_without_smtp(make_app):
+    runner = make_app().test_cli_runner()
+    result = runner.invoke(args=["notifications", "test-mail", "ops@example.com"])
+    assert result.exit_code != 0 and "FORUM_SMTP_HOST is not set" in result.output
+
+
+def test_the_digest_command_sends_todays_digests(app, server, thread, make_reply, make_user):
+    clock.freeze(datetime(2026, 11, 23, 9, 0))  # 10:00 in Berlin, after the digest hour
+    helper = make_user(name="Hans Helper", email="hans@example.com")
+    answer = make_reply(thread, author=helper)
+    outbox.drain()
+    threads.toggle_helpful(make_user(name="Vera Voter"), answer)
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["notifications", "digest"])
+    assert result.exit_code == 0 and "1 digests queued." in result.output
+    assert "Vera Voter found your answer" in to(server, "hans@example.com")[0].text
