@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from community import accounts, threads
 from community.api.auth import authenticate, require_user
-from community.errors import Conflict, NotFound, ValidationError
+from community.errors import Conflict, NotFound, ServiceError, ValidationError
 from community.extensions import csrf, db
 from community.models import Category
 from community.permissions import can, require
@@ -19,8 +19,14 @@ bp.before_request(authenticate)
 
 
 def _body():
+    """The JSON object sent (an empty body counts as ``{}``), or 400 ``bad_json``."""
+    if not request.get_data(cache=True):
+        return {}
     data = request.get_json(silent=True)
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        raise ServiceError(_l("Send a JSON object with 'Content-Type: application/json'."),
+                           code="bad_json")
+    return data
 
 
 def _done(payload, status=200):
@@ -42,10 +48,19 @@ def _limit(default, maximum):
     return max(1, min(int(raw), maximum))
 
 
+def _text(data, name):
+    """A string field of the body ("" when missing); another type is a 422."""
+    value = data.get(name)
+    if value is not None and not isinstance(value, str):
+        raise ValidationError(_l("%(name)s must be a string.", name=name),
+                              fields={name: "string"})
+    return value or ""
+
+
 def _reason(data):
     """``reason_code`` and ``reason``; a reason text alone counts as code "other"."""
-    reason = str(data.get("reason") or "")
-    return str(data.get("reason_code") or ("other" if reason else "")), reason
+    reason = _text(data, "reason")
+    return _text(data, "reason_code") or ("other" if reason else ""), reason
 
 
 @bp.post("/posts/<int:post_id>/flags")
@@ -55,7 +70,7 @@ def flag_post(post_id):
     if not can(user, "view_post", post):
         raise NotFound(_l("This post does not exist."))
     data = _body()
-    flag = flags.flag_post(user, post, str(data.get("reason") or ""), str(data.get("text") or ""))
+    flag = flags.flag_post(user, post, _text(data, "reason"), _text(data, "text"))
     return _done({"flag": {"id": flag.id, "post_id": post.id, "reason": flag.reason,
                            "created_at": iso(flag.created_at)}}, 201)
 
@@ -63,12 +78,20 @@ def flag_post(post_id):
 @bp.get("/mod/queue")
 def review_queue():
     require(require_user(), "review")
-    kind = request.args.get("kind")
+    kind = request.args.get("kind") or None
+    if kind is not None and kind not in queue.KINDS:
+        raise ValidationError(_l("kind must be pending, flagged or appeal."),
+                              fields={"kind": "pending|flagged|appeal"})
     page = queue.open_items(page=1, per_page=_limit(50, 200), kind=kind)
     return jsonify(total=page.total, items=[{
         "id": e.item.id, "kind": e.item.kind, "version": e.item.version,
         "priority": e.item.priority, "post_id": e.item.post_id,
-        "thread_id": e.thread.id if e.thread else None, "author_id": e.item.user_id,
+        "thread_id": e.thread.id if e.thread else None,
+        "thread_title": e.thread.title if e.thread else None,
+        "post_body": e.post.body if e.post else None,
+        "post_visibility": e.post.visibility if e.post else None,
+        "author_id": e.item.user_id,
+        "author": {"id": e.item.user.id, "name": e.item.user.name, "history": e.author},
         "reasons": e.item.reasons, "appeal_text": e.item.text or None,
         "created_at": iso(e.item.created_at),
         "flags": [{"reason": f.reason, "text": f.text, "user_id": f.user_id,
@@ -78,6 +101,7 @@ def review_queue():
 @bp.post("/mod/items/<int:item_id>/<action>")
 def decide_item(item_id, action):
     user = require_user()
+    require(user, "review")
     data = _body()
     if not isinstance(data.get("version"), int):
         raise ValidationError(_l("Send the item's version as you saw it."),
@@ -102,7 +126,7 @@ def moderate_post(post_id, action):
             raise Conflict(_l("This post does not wait for approval."), code="not_pending")
         entry = queue.resolve(user, item.id, action, item.version, code, reason)
     elif action in posts.ALLOWED_FROM:
-        expected = data.get("expected_visibility") or post.visibility
+        expected = _text(data, "expected_visibility") or post.visibility
         entry = posts.moderate(user, post, action, expected, code, reason)
     else:
         raise NotFound(_l("Unknown action."))
@@ -128,18 +152,24 @@ def thread_tool(thread_id, tool):
     require(user, "review")
     thread = threads.get_thread(thread_id)
     data = _body()
-    reason = str(data.get("reason") or "")
+    reason = _text(data, "reason")
     if tool in ("pin", "unpin"):
         entry = threadtools.set_pinned(user, thread, tool == "pin", reason)
     elif tool in ("close", "reopen", "lock", "unlock"):
         entry = threadtools.set_status(user, thread, tool, reason)
     elif tool == "move":
-        category = db.session.get(Category, data.get("category_id") or 0)
+        category_id = data.get("category_id")
+        category = db.session.get(Category, category_id) if isinstance(category_id, int) \
+            and not isinstance(category_id, bool) else None
         if category is None:
             raise ValidationError(_l("No such category."), fields={"category_id": "unknown"})
         entry = threadtools.move(user, thread, category, reason)
     elif tool == "rename":
-        entry = threadtools.rename(user, thread, data.get("title") or "", data.get("tags") or [],
+        tags = data.get("tags")  # missing: the tags stay as they are
+        if tags is not None and (not isinstance(tags, list)
+                                 or not all(isinstance(t, str) for t in tags)):
+            raise ValidationError(_l("tags must be a list of strings."), fields={"tags": "list"})
+        entry = threadtools.rename(user, thread, _text(data, "title") or thread.title, tags,
                                    reason)
     elif tool in ("duplicate", "merge"):
         other = threadtools.find_thread(str(data.get("target_id") or ""))
@@ -155,13 +185,15 @@ def thread_tool(thread_id, tool):
 @bp.post("/mod/users/<int:user_id>/sanctions")
 def impose_sanction(user_id):
     moderator = require_user()
+    require(moderator, "sanction")
     member = accounts.get_user(user_id)
+    require(moderator, "sanction", member, message=_l("You cannot sanction this member."))
     data = _body()
     days = data.get("days")
     if days is not None and not isinstance(days, int):
         raise ValidationError(_l("days must be a whole number or null."), fields={"days": "int"})
-    sanction = sanctions.impose(moderator, member, str(data.get("kind") or ""), days,
-                                str(data.get("reason_code") or ""), str(data.get("reason") or ""))
+    sanction = sanctions.impose(moderator, member, _text(data, "kind"), days,
+                                _text(data, "reason_code"), _text(data, "reason"))
     return _done({"sanction": {"id": sanction.id, "kind": sanction.kind,
                                "ends_at": iso(sanction.ends_at) or None}}, 201)
 
@@ -169,11 +201,13 @@ def impose_sanction(user_id):
 @bp.post("/mod/sanctions/<int:sanction_id>/lift")
 def lift_sanction(sanction_id):
     moderator = require_user()
-    sanction = sanctions.lift(moderator, sanctions.get(sanction_id),
-                              str(_body().get("reason") or ""))
+    require(moderator, "sanction")
+    sanction = sanctions.lift(moderator, sanctions.get(sanction_id), _text(_body(), "reason"))
     return _done({"sanction": {"id": sanction.id, "lifted_at": iso(sanction.lifted_at)}})
 
 
 def init_app(app):
+    from .openapi import describe
     csrf.exempt(bp)
     app.register_blueprint(bp)
+    describe()

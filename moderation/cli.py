@@ -8,7 +8,7 @@ from community.extensions import db
 from . import settings
 from .services import queue, spam
 
-moderation_cli = AppGroup("moderation", help="Review queue, blocked words, settings.")
+moderation_cli = AppGroup("moderation", help="Review queue and blocked words.")
 
 
 @moderation_cli.command("blocked-words-starters")
@@ -28,8 +28,3 @@ def queue_size():
     """Print how many items wait in the review queue."""
     click.echo(f"{queue.open_count()} items wait for review.")
 
-
-@moderation_cli.command("settings")
-def settings_docs():
-    """Print the moderation settings table for the README."""
-    click.echo(settings.markdown_table())

@@ -126,9 +126,16 @@ class CategoryForm(FlaskForm):
     submit = SubmitField(_l("Create category"))
 
 
-class CategoryModeForm(FlaskForm):
+class CategoryEditForm(FlaskForm):
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=80)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=2000)])
     mode = SelectField(_l("Moderation mode"), choices=_choices(MODES))
     submit = SubmitField(_l("Save"))
+
+
+class CategoryMoveForm(FlaskForm):
+    """Up or down in the order; the pressed button sends ``direction``."""
+    direction = StringField()
 
 
 class AppealForm(FlaskForm):

@@ -120,7 +120,8 @@ class Sanction(db.Model):
 
 class Notice(db.Model):
     """A statement of reasons for a member: a decision on their content, account
-    or flag. Kept for the notifications feature to deliver; shown on /mod/notices."""
+    or flag. Shown on /mod/notices (where it can be appealed); the member is told
+    through the core's notifications."""
     __tablename__ = "mod_notices"
 
     id: Mapped[int] = mapped_column(primary_key=True)

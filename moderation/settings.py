@@ -1,21 +1,9 @@
 """Moderation settings: ``FORUM_MOD_*`` environment variables, else these defaults.
 
-The core's settings table (community/config.py) knows only core settings, so the
-moderation package applies its own here; explicit ``create_app`` overrides win.
+Applied by ``init_app``; explicit ``create_app`` overrides win. They appear in the
+README's one settings table (``flask --app community config docs``).
 """
-import os
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class Setting:
-    key: str
-    default: int
-    doc: str
-
-    @property
-    def env(self):
-        return "FORUM_" + self.key
+from community.config import FeatureSetting as Setting, apply_feature_settings
 
 
 SETTINGS = [
@@ -42,13 +30,4 @@ SETTINGS = [
 
 
 def apply(app, environ=None):
-    environ = os.environ if environ is None else environ
-    for setting in SETTINGS:
-        raw = environ.get(setting.env)
-        app.config.setdefault(setting.key, int(raw) if raw not in (None, "") else setting.default)
-
-
-def markdown_table():
-    rows = ["| Variable | Default | What it does |", "|---|---|---|"]
-    rows += [f"| `{s.env}` | `{s.default}` | {s.doc} |" for s in SETTINGS]
-    return "\n".join(rows)
+    apply_feature_settings(app, SETTINGS, environ)

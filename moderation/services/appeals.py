@@ -42,15 +42,16 @@ def decide(moderator, item, granted, reason_code="", reason=""):
     """Called by the queue once the item is claimed."""
     notice = db.session.get(Notice, item.notice_id)
     post = db.session.get(Post, notice.post_id) if notice.post_id else None
+    sanction = db.session.get(Sanction, notice.sanction_id) if notice.sanction_id else None
     if granted:
         if post is not None and post.visibility != "visible":
             with audit.action():
                 threads.set_post_visibility(moderator, post, "visible")
-        sanction = db.session.get(Sanction, notice.sanction_id) if notice.sanction_id else None
         if sanction is not None and sanction.is_active(clock.now()):
             sanctions.lift(moderator, sanction, reason, quiet=True)
     notices.notify(item.user_id, "appeal_granted" if granted else "appeal_denied", post=post,
-                   thread_id=notice.thread_id, reason_code=reason_code, reason=reason)
+                   thread_id=notice.thread_id, sanction=sanction, reason_code=reason_code,
+                   reason=reason)
     target = ("post", post.id) if post is not None else ("user", item.user_id)
     return audit.record(moderator, "appeal.grant" if granted else "appeal.deny", *target,
                         reason_code, reason, notice_id=notice.id, decision=notice.kind)

@@ -26,8 +26,8 @@ ACTIONS = (
     "thread.lock", "thread.unlock", "thread.close", "thread.reopen", "thread.move",
     "thread.rename", "thread.mark_duplicate", "thread.merge", "thread.accept_answer",
     "thread.remove_answer", "member.silence", "member.suspend", "member.lift", "member.trust",
-    "member.role", "member.staff_title", "appeal.grant", "appeal.deny", "blocked_word.add",
-    "blocked_word.remove", "category.create", "category.mode",
+    "member.staff", "appeal.grant", "appeal.deny", "blocked_word.add",
+    "blocked_word.remove", "category.create", "category.update", "category.move",
 )
 
 

@@ -11,29 +11,25 @@ from community.permissions import require
 from . import audit, invalid
 
 
-def set_role(admin, user, role, reason=""):
+def set_staff(admin, user, role, title, reason=""):
+    """Role and staff title in one change: one audit entry ``member.staff`` with the
+    fields that changed (None when nothing did)."""
     require(admin, "manage_staff", user, message=_l("You cannot change this member's role."))
     if role not in ROLES:
         raise invalid("role", _l("Unknown role."))
-    if role == user.role:
-        return None
-    before, user.role = user.role, role
-    db.session.flush()
-    return audit.record(admin, "member.role", "user", user.id, reason=reason, before=before,
-                        after=role)
-
-
-def set_staff_title(admin, user, title, reason=""):
-    require(admin, "manage_staff", user, message=_l("You cannot change this member's title."))
     title = " ".join((title or "").split()) or None
     if title and len(title) > 60:
         raise invalid("staff_title", _l("Use at most 60 characters."))
-    if title == user.staff_title:
+    before = {"role": user.role, "staff_title": user.staff_title}
+    after = {"role": role, "staff_title": title}
+    changed = [key for key in before if before[key] != after[key]]
+    if not changed:
         return None
-    before, user.staff_title = user.staff_title, title
+    user.role, user.staff_title = role, title
     db.session.flush()
-    return audit.record(admin, "member.staff_title", "user", user.id, reason=reason,
-                        before=before, after=title)
+    return audit.record(admin, "member.staff", "user", user.id, reason=reason,
+                        before={k: before[k] for k in changed},
+                        after={k: after[k] for k in changed})
 
 
 def recent_posts(user, limit=20):

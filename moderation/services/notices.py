@@ -1,26 +1,26 @@
 """Statements of reasons: what a member is told about decisions on their content,
 account or flags.
 
-Each notice is a row (shown on /mod/notices) plus an outbox row of kind
-``moderation.notify`` in the same transaction. The notifications feature does not
-exist yet; when it does, its handler for that kind delivers the notice (e-mail,
-in-app badge). Until then the handler below only marks the row done, so the
-outbox never piles up and nothing is sent outside.
+Each decision is a ``Notice`` row, the statement itself (shown with its reason and
+the appeal form on /mod/notices), and a notification of the core's notifications
+(the bell, and e-mail as the member chose), created in the same transaction. The
+notification only says what happened and links to the statement: it is written
+in the member's language when shown, and names no moderator.
 """
-import logging
-
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from community import clock, outbox
+from community import clock
 from community.extensions import db
+from community.models import Thread
+from community.notifications import service as notifications
 
 from ..models import Notice
 
-log = logging.getLogger(__name__)
-NOTIFY_KIND = "moderation.notify"
 # Decisions against a member that they may appeal once.
 APPEALABLE = ("post_rejected", "post_hidden", "post_deleted", "silenced", "suspended")
+# Notices about the member's account; the rest are about posts and flags.
+ACCOUNT = ("silenced", "suspended", "sanction_lifted")
 
 
 def notify(user_id, kind, post=None, thread_id=None, sanction=None, reason_code="", reason=""):
@@ -31,16 +31,24 @@ def notify(user_id, kind, post=None, thread_id=None, sanction=None, reason_code=
                     appealable=kind in APPEALABLE, created_at=clock.now())
     db.session.add(notice)
     db.session.flush()
-    outbox.enqueue(NOTIFY_KIND, {"notice_id": notice.id, "user_id": user_id, "kind": kind},
-                   key=f"{NOTIFY_KIND}:{notice.id}", ordering_key=f"user:{user_id}")
+    _tell(notice, post, sanction)
     return notice
 
 
-@outbox.handler(NOTIFY_KIND)
-def deliver(payload):
-    """Placeholder delivery: the notice is already visible on /mod/notices."""
-    log.debug("moderation notice %s for user %s (no notifications feature yet)",
-              payload.get("notice_id"), payload.get("user_id"))
+def _tell(notice, post, sanction):
+    """The member's notification, pointing at the statement on /mod/notices."""
+    data = {"decision": notice.kind, "reason_code": notice.reason_code,
+            "url": f"/mod/notices#notice-{notice.id}"}
+    if notice.reason:
+        data["reason"] = notice.reason
+    if sanction is not None and notice.kind in ACCOUNT and sanction.ends_at is not None:
+        data["until"] = sanction.ends_at.isoformat()
+    about_account = notice.kind in ACCOUNT or (sanction is not None and post is None)
+    thread = db.session.get(Thread, notice.thread_id) if notice.thread_id else None
+    notifications.notify(notice.user_id, "sanction" if about_account else "moderation",
+                         thread=None if about_account else thread,
+                         post=None if about_account else post, data=data,
+                         key=f"moderation.notice:{notice.id}")
 
 
 def for_member(user):

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from community import clock, markup
-from community.errors import ValidationError
+from community.errors import RateLimited
 from community.extensions import db
 from community.models import Post
 from community.permissions import require
@@ -30,9 +30,12 @@ STARTER_WORDS = (
 
 _WORD = re.compile(r"\w+", re.UNICODE)
 
+_LINK = re.compile(r"<a\s[^>]*>")
+
 
 def count_links(body):
-    return markup.render(body).count("<a ")
+    """Links a post carries, not counting @mentions (profile links the core adds)."""
+    return sum('class="mention"' not in tag for tag in _LINK.findall(markup.render(body)))
 
 
 def normalize(text):
@@ -85,13 +88,17 @@ def check_rate(user):
     """New members may write only so many posts per window (refused, text kept)."""
     config = current_app.config
     minutes = config["MOD_NEW_MEMBER_RATE_MINUTES"]
-    recent = db.session.scalar(select(func.count(Post.id)).where(
-        Post.author_id == user.id, Post.created_at > clock.now() - timedelta(minutes=minutes)))
+    window_start = clock.now() - timedelta(minutes=minutes)
+    recent, oldest = db.session.execute(select(func.count(Post.id), func.min(Post.created_at))
+                                        .where(Post.author_id == user.id,
+                                               Post.created_at > window_start)).one()
     if recent >= config["MOD_NEW_MEMBER_RATE_POSTS"]:
+        # The oldest post in the window leaves it first: then one more is allowed.
+        wait = (oldest - window_start).total_seconds()
         message = _l("New members can write %(n)d posts within %(minutes)d minutes. Please wait "
                      "a little and send it again; your text is kept below.",
                      n=config["MOD_NEW_MEMBER_RATE_POSTS"], minutes=minutes)
-        raise ValidationError(message, fields={"body": message}, code="rate_limited")
+        raise RateLimited(message, retry_after=max(1, wait), fields={"body": message})
 
 
 def _clean_words(text):
@@ -110,11 +117,13 @@ def add_words(admin, text):
     added = [w for w in _clean_words(text) if w not in existing]
     if not added and not _clean_words(text):
         raise invalid("words", _l("Enter at least one word of 2 or more characters."))
-    for word in added:
-        row = BlockedWord(word=word, created_at=clock.now(), created_by_id=admin.id)
-        db.session.add(row)
-        db.session.flush()
-        audit.record(admin, "blocked_word.add", "blocked_word", row.id, word=word)
+    rows = [BlockedWord(word=word, created_at=clock.now(), created_by_id=admin.id)
+            for word in added]
+    db.session.add_all(rows)
+    db.session.flush()
+    if rows:  # one action, one entry, however many words it added
+        audit.record(admin, "blocked_word.add", "blocked_word",
+                     rows[0].id if len(rows) == 1 else None, words=added)
     return added
 
 

@@ -6,15 +6,16 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
+from sqlalchemy.orm import joinedload
 
 from community import clock, events, threads
-from community.errors import NotFound, ValidationError
+from community.errors import Conflict, NotFound, ValidationError
 from community.extensions import db
 from community.models import Category, Post, Thread
 from community.permissions import require
 
 from .. import cache
-from ..models import ThreadState
+from ..models import AuditEntry, ThreadState
 from . import audit, invalid
 
 
@@ -115,9 +116,15 @@ def set_status(moderator, thread, action, reason=""):
     require(moderator, "review")
     if action not in ("close", "reopen", "lock", "unlock"):
         raise invalid("action", _l("Unknown action."))
+    marks = state_of(thread.id)
+    before = {"status": thread.status, "locked": marks.locked}
+    locked = action == "lock" or (action == "close" and marks.locked)
+    status = "closed" if action in ("close", "lock") else "open"
+    clears_duplicate = action in ("reopen", "unlock") and marks.duplicate_of_id is not None
+    if before == {"status": status, "locked": locked} and not clears_duplicate:
+        return None  # already so (another moderator was faster): nothing to record
     state = _state(thread)
-    before = {"status": thread.status, "locked": state.locked}
-    state.locked = action == "lock" or (action == "close" and state.locked)
+    state.locked = locked
     if action in ("reopen", "unlock"):
         state.duplicate_of_id = None
     with audit.action():
@@ -175,6 +182,8 @@ def _check_target(thread, other, what):
 def mark_duplicate(moderator, thread, original, reason=""):
     require(moderator, "review")
     _check_target(thread, original, _l("original"))
+    if state_of(thread.id).duplicate_of_id == original.id and thread.status == "closed":
+        return None  # already marked so
     state = _state(thread)
     state.duplicate_of_id = original.id
     with audit.action():
@@ -190,6 +199,9 @@ def merge(moderator, source, target, reason=""):
     require(moderator, "review")
     _check_target(source, target, _l("target"))
     _lock(source, target)
+    cache.forget("thread_state", source.id)
+    if state_of(source.id).merged_into_id is not None:  # another moderator was faster
+        raise Conflict(_merged_message(source), code="already_merged")
     with audit.action():
         carry = source.accepted_post_id if target.accepted_post_id is None else None
         threads.remove_accepted_answer(moderator, source)
@@ -216,6 +228,16 @@ def merge(moderator, source, target, reason=""):
     db.session.flush()
     return audit.record(moderator, "thread.merge", "thread", source.id, reason=reason,
                         into=target.id, moved_posts=moved)
+
+
+def _merged_message(source):
+    entry = db.session.scalar(
+        select(AuditEntry).where(AuditEntry.action == "thread.merge",
+                                 AuditEntry.target_id == source.id)
+        .options(joinedload(AuditEntry.actor)).order_by(AuditEntry.id.desc()).limit(1))
+    who = entry.actor.name if entry is not None and entry.actor is not None else _l("someone")
+    return str(_l("Already merged by %(name)s into thread %(id)s; nothing was changed by your "
+                  "click.", name=who, id=state_of(source.id).merged_into_id))
 
 
 def _renumber(thread):

@@ -13,12 +13,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from community import categories, clock
+from community import clock
 from community.extensions import db
-from community.models import Category, Post
+from community.models import Post
 from community.permissions import require
 
-from ..labels import MODES, TRUST_LEVELS
+from ..labels import TRUST_LEVELS
 from ..models import CategorySettings, MemberTrust
 from . import audit, invalid
 
@@ -96,37 +96,3 @@ def category_mode(category_id):
 def category_modes():
     rows = db.session.execute(select(CategorySettings.category_id, CategorySettings.mode))
     return dict(rows.all())
-
-
-def set_category_mode(admin, category, mode):
-    require(admin, "manage_categories")
-    if mode not in MODES:
-        raise invalid("mode", _l("Unknown moderation mode."))
-    row = db.session.get(CategorySettings, category.id)
-    before = row.mode if row else "open"
-    if before == mode:
-        return
-    if row is None:
-        row = CategorySettings(category_id=category.id)
-        db.session.add(row)
-    row.mode, row.updated_at, row.updated_by_id = mode, clock.now(), admin.id
-    db.session.flush()
-    audit.record(admin, "category.mode", "category", category.id, before=before, after=mode)
-
-
-def all_categories():
-    return list(db.session.scalars(select(Category).order_by(Category.position, Category.name)))
-
-
-def create_category(admin, name, description="", mode="open"):
-    """A new category with its moderation mode (the core's service creates it)."""
-    require(admin, "manage_categories")
-    if mode not in MODES:
-        raise invalid("mode", _l("Unknown moderation mode."))
-    category = categories.create_category(name, description)
-    if mode != "open":
-        db.session.add(CategorySettings(category_id=category.id, mode=mode,
-                                        updated_at=clock.now(), updated_by_id=admin.id))
-    db.session.flush()
-    return audit.record(admin, "category.create", "category", category.id, name=category.name,
-                        mode=mode)

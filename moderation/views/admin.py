@@ -1,16 +1,17 @@
-"""Admin pages: blocked words and the categories' moderation modes."""
+"""Admin pages: blocked words, and categories (create, rename and describe, order,
+moderation mode)."""
 from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from community import categories
 from community.errors import NotFound
 from community.extensions import db
 from community.forms import ActionForm
 from community.models import Category
 
-from ..forms import BlockedWordsForm, CategoryForm, CategoryModeForm
+from ..forms import BlockedWordsForm, CategoryEditForm, CategoryForm, CategoryMoveForm
+from ..services import categories as admin_categories
 from ..services import spam, trust
 from . import act, bp, guard
 
@@ -59,16 +60,26 @@ def remove_blocked_word(word_id):
                url_for("moderation.blocked_words"), lambda f: _words_page(status=422))
 
 
+def _get_category(category_id):
+    category = db.session.get(Category, category_id)
+    if category is None:
+        raise NotFound(_("No such category."))
+    return category
+
+
 def _categories_page(status=200, invalid=None, new=None):
     modes = trust.category_modes()
+    listed = admin_categories.all_categories()
     forms = {}
-    for category in categories.all_categories():
+    for category in listed:
         prefix = f"cat-{category.id}"
         forms[category.id] = invalid if invalid is not None and invalid._prefix == prefix + "-" \
-            else CategoryModeForm(prefix=prefix, formdata=None,
-                                  data={"mode": modes.get(category.id, "open")})
-    return render_template("moderation/categories.html", categories=categories.all_categories(),
-                           forms=forms, modes=modes,
+            else CategoryEditForm(prefix=prefix, formdata=None, data={
+                "name": category.name, "description": category.description,
+                "mode": modes.get(category.id, "open")})
+    move_forms = {c.id: CategoryMoveForm(prefix=f"move-{c.id}", formdata=None) for c in listed}
+    return render_template("moderation/categories.html", categories=listed, forms=forms,
+                           modes=modes, move_forms=move_forms,
                            new=new or CategoryForm(prefix="new", formdata=None)), status
 
 
@@ -84,20 +95,31 @@ def category_modes():
 def create_category():
     guard("manage_categories")
     form = CategoryForm(prefix="new")
-    return act(form, lambda: trust.create_category(current_user, form.name.data,
-                                                   form.description.data, form.mode.data),
+    return act(form, lambda: admin_categories.create_category(
+                   current_user, form.name.data, form.description.data, form.mode.data),
                _("Category created."), url_for("moderation.category_modes"),
                lambda f: _categories_page(422, new=f))
 
 
 @bp.post("/categories/<int:category_id>")
 @login_required
-def set_category_mode(category_id):
+def update_category(category_id):
     guard("manage_categories")
-    category = db.session.get(Category, category_id)
-    if category is None:
-        raise NotFound(_("No such category."))
-    form = CategoryModeForm(prefix=f"cat-{category_id}")
-    return act(form, lambda: trust.set_category_mode(current_user, category, form.mode.data),
-               _("Moderation mode of %(name)s saved.", name=category.name),
+    category = _get_category(category_id)
+    form = CategoryEditForm(prefix=f"cat-{category_id}")
+    return act(form, lambda: admin_categories.update_category(
+                   current_user, category, form.name.data, form.description.data,
+                   form.mode.data),
+               lambda entry: _("%(name)s saved.", name=category.name) if entry else None,
                url_for("moderation.category_modes"), lambda f: _categories_page(422, f))
+
+
+@bp.post("/categories/<int:category_id>/move")
+@login_required
+def move_category(category_id):
+    guard("manage_categories")
+    category = _get_category(category_id)
+    form = CategoryMoveForm(prefix=f"move-{category_id}")
+    return act(form, lambda: admin_categories.move_category(current_user, category,
+                                                            form.direction.data),
+               None, url_for("moderation.category_modes"), lambda f: _categories_page(422))

@@ -83,10 +83,9 @@ def member_staff(user_id):
     guard("manage_staff", user)
     form = StaffForm(prefix="staff")
 
-    def call():
-        members.set_role(current_user, user, form.role.data)
-        members.set_staff_title(current_user, user, form.staff_title.data)
-    return act(form, call, _("Role and staff title saved."), _back(user),
+    return act(form, lambda: members.set_staff(current_user, user, form.role.data,
+                                               form.staff_title.data),
+               _("Role and staff title saved."), _back(user),
                lambda f: _page(user, 422, staff=f))
 
 

@@ -19,6 +19,14 @@ STATUS_MESSAGES = {
 }
 
 
+def _unchanged(entry, message):
+    """The success message, or what a moderator reads when the thread already was so
+    (for example another moderator did it a moment earlier)."""
+    if entry is None:
+        return _("Nothing was changed: the thread already was like this.")
+    return message() if message else None
+
+
 def _forms(thread, **given):
     tags = ", ".join(t.name for t in threads.load_tags(thread))
     forms = {
@@ -66,7 +74,7 @@ def thread_status(thread_id):
             return threadtools.set_pinned(current_user, thread, action == "pin", form.reason.data)
         return threadtools.set_status(current_user, thread, action, form.reason.data)
     message = STATUS_MESSAGES.get(action)
-    return act(form, call, message() if message else None, _back(thread),
+    return act(form, call, lambda entry: _unchanged(entry, message), _back(thread),
                lambda f: _page(thread, 422, status=f))
 
 
@@ -104,7 +112,8 @@ def thread_duplicate(thread_id):
     return act(form, lambda: threadtools.mark_duplicate(
                    current_user, thread, threadtools.find_thread(form.target.data),
                    form.reason.data),
-               _("Closed as a duplicate; readers see a link to the original."), _back(thread),
+               lambda entry: _unchanged(entry, lambda: _(
+                   "Closed as a duplicate; readers see a link to the original.")), _back(thread),
                lambda f: _page(thread, 422, duplicate=f))
 
 

@@ -1,9 +1,13 @@
 """The moderation API: same rules and checks as the pages, bearer tokens, JSON errors."""
 import pytest
+from webtest import TestApp
 
 from community import accounts
+from community.api.openapi import openapi_path
 from community.extensions import db
 from community.models import Post
+
+from tests.conftest import isolated
 
 from .helpers import audit_entries, notices_for
 
@@ -115,3 +119,70 @@ def test_api_permissions(testapp, token, make_user, make_thread, make_reply):
     own = make_reply(make_thread(), author=author)
     testapp.post_json(f"/api/v1/posts/{own.id}/flags", {"reason": "spam"},
                       headers=token(author), status=403)
+
+
+def test_every_moderation_call_is_in_the_openapi_document(app, make_app, testapp, token,
+                                                          make_user, make_thread, make_reply,
+                                                          moderator):
+    doc = testapp.get("/api/v1/openapi.json").json
+    routes = {}
+    for rule in app.url_map.iter_rules():
+        if rule.endpoint.startswith("moderation_api."):
+            routes.setdefault(openapi_path(rule.rule), set()).update(
+                m.lower() for m in rule.methods - {"HEAD", "OPTIONS"})
+    assert set(routes) == {"/posts/{post_id}/flags", "/mod/queue", "/mod/items/{item_id}/{action}",
+                           "/mod/posts/{post_id}/{action}", "/mod/audit",
+                           "/mod/threads/{thread_id}/{tool}", "/mod/users/{user_id}/sanctions",
+                           "/mod/sanctions/{sanction_id}/lift"}
+    for path, methods in routes.items():
+        assert set(doc["paths"][path]) == methods, path
+    schemas = doc["components"]["schemas"]
+
+    def required(name):
+        return set(schemas[name]["required"])
+    post = make_reply(make_thread(), body="Call me at 0170 1234567 for a better offer.")
+    response = testapp.post_json(f"/api/v1/posts/{post.id}/flags", {"reason": "private_data"},
+                                 headers=token(make_user()), status=201).json
+    assert set(response) >= required("ModFlag")
+    auth = token(moderator)
+    queue = testapp.get("/api/v1/mod/queue", headers=auth).json
+    assert set(queue) >= required("ModQueue")
+    assert set(queue["items"][0]) >= required("ModQueueItem")
+    assert queue["items"][0]["post_body"] == "Call me at 0170 1234567 for a better offer."
+    assert queue["items"][0]["author"]["history"]["visible"] == 1
+    audit = testapp.get("/api/v1/mod/audit", headers=auth).json
+    assert set(audit) >= required("ModAuditLog")
+    # A server without the moderation feature does not describe these calls.
+    bare = TestApp(isolated(make_app(FORUM_FEATURES=(), create_schema=False)))
+    assert "/mod/queue" not in bare.get("/api/v1/openapi.json").json["paths"]
+
+
+def test_api_input_errors_are_clear(testapp, token, make_user, make_thread, make_reply,
+                                    moderator):
+    post = make_reply(make_thread())
+    auth = token(moderator)
+    bad = testapp.post(f"/api/v1/mod/posts/{post.id}/hide", "not json", headers={
+        **auth, "Content-Type": "application/json"}, status=400).json
+    assert bad["error"]["code"] == "bad_json"
+    wrong = testapp.post_json(f"/api/v1/mod/posts/{post.id}/hide", {"reason": 3},
+                              headers=auth, status=422).json
+    assert wrong["error"]["fields"] == {"reason": "string"}
+    testapp.get("/api/v1/mod/queue", {"kind": "everything"}, headers=auth, status=422)
+    testapp.get("/api/v1/mod/queue", {"limit": "lots"}, headers=auth, status=422)
+    testapp.get("/api/v1/mod/audit", {"since": "last week"}, headers=auth, status=422)
+    member = make_user()
+    sanction = testapp.post_json(f"/api/v1/mod/users/{member.id}/sanctions",
+                                 {"kind": "silence", "days": 1, "reason_code": "spam"},
+                                 headers=auth, status=201).json["sanction"]
+    testapp.post_json(f"/api/v1/mod/sanctions/{sanction['id']}/lift", {}, headers=auth)
+    again = testapp.post_json(f"/api/v1/mod/sanctions/{sanction['id']}/lift", {}, headers=auth,
+                              status=409).json
+    assert again["error"]["code"] == "not_active"
+    invalid = testapp.post_json(f"/api/v1/mod/users/{member.id}/sanctions",
+                                {"kind": "ban", "days": 0}, headers=auth, status=422).json
+    assert set(invalid["error"]["fields"]) == {"kind", "reason_code", "days"}
+    testapp.post_json(f"/api/v1/mod/threads/{post.thread_id}/move", {"category_id": "x"},
+                      headers=auth, status=422)
+    testapp.post_json(f"/api/v1/mod/threads/{post.thread_id}/rename", {"tags": "a,b"},
+                      headers=auth, status=422)
+    assert audit_entries()[-1].action == "member.lift"  # refused calls recorded nothing

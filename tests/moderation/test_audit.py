@@ -53,7 +53,7 @@ def test_audit_csv_export(browser, history, moderator):
     rows = list(csv.DictReader(io.StringIO(response.text)))
     assert [r["action"] for r in rows] == ["blocked_word.add"]
     assert rows[0]["actor"] == "Ada Admin"
-    assert rows[0]["details"] == '{"word": "gratis handy"}'
+    assert rows[0]["details"] == '{"words": ["gratis handy"]}'
     everything = list(csv.DictReader(io.StringIO(browser(moderator).get("/mod/audit.csv").text)))
     assert [r["action"] for r in everything] == ["post.hide", "post.restore", "blocked_word.add"]
     assert everything[0]["reason"] == "Link farm" and everything[0]["reason_code"] == "spam"

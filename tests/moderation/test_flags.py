@@ -69,11 +69,15 @@ def test_urgent_reasons_go_to_the_top_of_the_queue(browser, make_user, make_thre
     thread = make_thread()
     older = make_reply(thread, body="An off-topic answer about football results.")
     newer = make_reply(thread, body="Call me, my customer number is 12345678.")
+    newest = make_reply(thread, body="Is the outage in Hamburg fixed yet? Nobody answers.")
     flag(browser(make_user()), older, "off_topic")
     flag(browser(make_user()), newer, "private_data")
+    flag(browser(make_user()), newest, "needs_official_answer")
     text = browser(moderator).get("/mod").text
-    assert text.index("customer number is 12345678") < text.index("football results")
-    assert "Urgent" in text and "Private data exposed" in text
+    assert (text.index("customer number is 12345678") < text.index("outage in Hamburg")
+            < text.index("football results"))
+    assert text.count("Urgent") >= 2 and "Private data exposed" in text
+    assert "Needs an official answer" in text
 
 
 def test_no_flags_on_own_hidden_or_unknown_posts(browser, make_user, make_thread, make_reply,

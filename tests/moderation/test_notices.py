@@ -1,24 +1,52 @@
-"""Statements of reasons: notices for members, the outbox row for later delivery, appeals."""
+"""Statements of reasons: notices for members, told through the core's notifications
+(the bell and e-mail), and appeals."""
 from community import outbox, threads
 from community.extensions import db
-from community.models import OutboxMessage, Post
+from community.models import MailMessage, Post, User
 
 from tests.conftest import csrf_token
 
-from .helpers import audit_entries, decide, notices_for, open_item, post_action
+from .helpers import audit_entries, decide, flag, notices_for, open_item, post_action
 
 
-def test_every_decision_is_recorded_for_the_notifications_feature(browser, make_thread,
-                                                                  make_reply, moderator):
-    post = make_reply(make_thread())
-    post_action(browser(moderator), post, "hide", "abusive", "Personal attack")
-    [notice] = notices_for(post.author_id)
-    [row] = db.session.scalars(db.select(OutboxMessage).where(
-        OutboxMessage.kind == "moderation.notify"))
-    assert (row.payload["notice_id"], row.key) == (notice.id, f"moderation.notify:{notice.id}")
+def test_decisions_reach_members_through_notifications_and_e_mail(
+        browser, make_thread, make_reply, make_user, moderator):
+    author = make_user(name="Paula Poster")
+    thread = make_thread(title="Which router works with fibre?")
+    post = make_reply(thread, author=author, body="My cousin sells routers, call 0170 1234567.")
+    flaggers = [make_user(name=f"Flagger {n}") for n in range(2)]
+    for flagger in flaggers:
+        flag(browser(flagger), post, "private_data")
+    decide(browser(moderator), open_item(post).id, "hide", "private_data",
+           "Please do not post phone numbers.")
+    [notice] = notices_for(author)
+    session = browser(author)
+    page = session.get("/notifications")
+    assert "A moderator hid your post" in page.text
+    assert "Please do not post phone numbers." in page.text
+    assert "Mona Moderator" not in page.text  # the decision is the platform's
+    page = page.click(href=r"/notifications/\d+$").follow()
+    assert page.request.path == "/mod/notices"
+    assert f'id="notice-{notice.id}"' in page.text and f"appeal-form-{notice.id}" in page.forms
+    for flagger in flaggers:
+        page = browser(flagger).get("/notifications")
+        assert "A moderator acted on your report. Thank you!" in page.text
+        assert "0170 1234567" not in page.text
     outbox.drain()
-    db.session.expire_all()
-    assert db.session.get(OutboxMessage, row.id).status == "done"
+    mail = db.session.scalar(db.select(MailMessage).where(MailMessage.user_id == author.id))
+    assert "A moderator hid your post" in mail.raw.replace("=\r\n", "")
+    assert "0170 1234567" not in mail.raw  # the hidden text never leaves in an e-mail
+
+
+def test_sanctions_reach_the_member_through_notifications(browser, make_user, moderator):
+    from .test_sanctions import sanction
+    member = make_user()
+    sanction(browser(moderator), member, "silence", "7", "abusive", "Insulted a member.")
+    page = browser(member).get("/notifications")
+    assert "You cannot post for a while" in page.text and "Insulted a member." in page.text
+    assert "Until:" in page.text
+    page = page.click(href=r"/notifications/\d+$").follow()
+    assert "You can read but not post." in page.text and "Insulted a member." in page.text
 
 
 def test_member_appeals_once_and_the_appeal_lands_in_the_queue(browser, make_thread,

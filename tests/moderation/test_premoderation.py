@@ -21,9 +21,9 @@ def test_admin_sets_a_category_mode_and_a_new_members_first_posts_wait(
     thread = make_thread(category=category)
     login(testapp, admin)
     page = set_mode(testapp, category, "new_members")
-    assert "Moderation mode of Billing saved." in page.text
-    assert [e.details for e in audit_entries("category.mode")] == [
-        {"before": "open", "after": "new_members"}]
+    assert "Billing saved." in page.text
+    assert [e.details for e in audit_entries("category.update")] == [
+        {"before": {"mode": "open"}, "after": {"mode": "new_members"}}]
 
     newcomer = make_user(name="Nina Newcomer")
     nina = browser(newcomer)
@@ -147,7 +147,7 @@ def test_new_members_posting_rate_is_limited(testapp, browser, make_user, make_c
     for n in range(3):
         assert reply(session, thread, f"Answer number {n}, all within minutes.").status_int == 302
     page = reply(session, thread, "Fourth answer within ten minutes is too fast.")
-    assert page.status_int == 422
+    assert page.status_int == 429
     assert "New members can write 3 posts within 10 minutes" in page.text
     assert page.forms["reply-form"]["body"].value == "Fourth answer within ten minutes is too fast."
     clock.travel(timedelta(minutes=11))
@@ -184,3 +184,36 @@ def test_admin_creates_a_category_with_its_mode(browser, admin, moderator):
     assert "already exists" in form.submit(status=422).text
     assert [e.action for e in audit_entries()] == ["category.create"]
     assert browser(moderator).get("/mod/categories", expect_errors=True).status_int == 403
+
+
+def test_admin_renames_describes_and_orders_categories(browser, make_category, admin):
+    first, second, third = (make_category(name=n) for n in ("Billing", "Mobile", "Internet"))
+    boss = browser(admin)
+    page = boss.get("/mod/categories")
+    form = page.forms[f"category-form-{second.id}"]
+    prefix = f"cat-{second.id}-"
+    form[prefix + "name"], form[prefix + "description"] = "Mobil & Handy", "SIM, eSIM, roaming"
+    page = form.submit().follow()
+    assert "Mobil &amp; Handy saved." in page.text
+    home = browser().get("/")
+    assert "Mobil &amp; Handy" in home.text and "SIM, eSIM, roaming" in home.text
+    assert browser().get(f"/c/{second.slug}").status_int == 200  # the address stays
+    form = page.forms[f"category-form-{third.id}"]
+    form[f"cat-{third.id}-name"] = "billing"
+    page = form.submit(status=422)
+    assert "A category with this name already exists." in page.text
+    assert page.forms[f"category-form-{third.id}"][f"cat-{third.id}-name"].value == "billing"
+
+    page = boss.get("/mod/categories")
+    page = page.forms[f"move-form-{third.id}"].submit(f"move-{third.id}-direction", value="up")
+    page = page.follow().forms[f"move-form-{third.id}"].submit(f"move-{third.id}-direction",
+                                                               value="up").follow()
+    home = browser().get("/").text
+    assert home.index("Internet") < home.index("Billing") < home.index("Mobil &amp; Handy")
+    assert f'name="move-{third.id}-direction" value="up"' not in page.text  # first now
+    entries = audit_entries()
+    assert [e.action for e in entries] == ["category.update", "category.move", "category.move"]
+    assert entries[0].details == {
+        "before": {"name": "Mobile", "description": "Questions and answers"},
+        "after": {"name": "Mobil & Handy", "description": "SIM, eSIM, roaming"}}
+    assert [(e.details["before"], e.details["after"]) for e in entries[1:]] == [(3, 2), (2, 1)]

@@ -20,13 +20,16 @@ def test_admin_manages_blocked_words_with_starters(browser, admin, moderator):
                                                                              "cheap pills"}
     page = page.forms["starters-form"].submit().follow()
     assert "kredit ohne schufa" in page.text and "viagra" in page.text
-    word = db.session.scalar(db.select(BlockedWord).where(BlockedWord.word == "cheap pills"))
-    page = page.forms[f"remove-word-{word.id}"].submit().follow()
+    word_id = db.session.scalar(db.select(BlockedWord.id).where(BlockedWord.word == "cheap pills"))
+    page = page.forms[f"remove-word-{word_id}"].submit().follow()
     assert "“cheap pills” removed." in page.text
-    actions = [e.action for e in audit_entries()]
-    assert actions.count("blocked_word.add") == db.session.scalar(
-        db.select(db.func.count(BlockedWord.id))) + 1
-    assert actions[-1] == "blocked_word.remove"
+    entries = audit_entries()
+    assert [e.action for e in entries] == ["blocked_word.add", "blocked_word.add",
+                                          "blocked_word.remove"]  # one entry per action
+    assert entries[0].details == {"words": ["gratis handy", "cheap pills"]}
+    assert len(entries[1].details["words"]) == db.session.scalar(
+        db.select(db.func.count(BlockedWord.id))) - 1
+    assert (entries[2].target_id, entries[2].details) == (word_id, {"word": "cheap pills"})
     assert browser(moderator).get("/mod/blocked-words", expect_errors=True).status_int == 403
 
 

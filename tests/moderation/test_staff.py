@@ -21,8 +21,10 @@ def test_admin_sets_role_and_staff_title_shown_with_posts(browser, make_user, ma
     reply(browser(helper), thread, "We are looking into it and will report back today.")
     page = browser().get(thread_path(thread))
     assert '<span class="badge badge-staff">Support team Berlin</span>' in page.text
-    assert [(e.action, e.details["after"]) for e in audit_entries()] == [
-        ("member.role", "agent"), ("member.staff_title", "Support team Berlin")]
+    [entry] = audit_entries()  # one change, one entry
+    assert (entry.action, entry.details) == ("member.staff", {
+        "before": {"role": "customer", "staff_title": None},
+        "after": {"role": "agent", "staff_title": "Support team Berlin"}})
 
 
 def test_staff_title_falls_back_to_the_role_and_admins_keep_their_own_role(

@@ -179,17 +179,24 @@ def test_moderator_accepting_in_someone_elses_thread_is_audited(browser, make_th
                                                                  moderator, make_user):
     author = make_user()
     thread = make_thread(author=author)
-    answer = make_reply(thread)
+    answer, better = make_reply(thread), make_reply(thread, body="A better answer, it seems.")
     mod = browser(moderator)
-    def button(action):
+
+    def button(post, action):
         page = mod.get(thread_path(thread))
-        return next(f for f in page.forms.values() if f.action.endswith(f"/p/{answer.id}/{action}"))
-    button("accept").submit()
-    button("unaccept").submit()
+        return next(f for f in page.forms.values() if f.action.endswith(f"/p/{post.id}/{action}"))
+    button(answer, "accept").submit()
+    button(better, "accept").submit()  # change the accepted answer
+    db.session.expire_all()
+    assert db.session.get(Thread, thread.id).accepted_post_id == better.id
+    button(better, "unaccept").submit()
     browser(author).get(thread_path(thread))  # the asker's own accepting is not moderation
     threads.accept_answer(author, db.session.get(Post, answer.id))
     db.session.commit()
-    assert [e.action for e in audit_entries()] == ["thread.accept_answer", "thread.remove_answer"]
+    entries = audit_entries()
+    assert [e.action for e in entries] == ["thread.accept_answer", "thread.accept_answer",
+                                          "thread.remove_answer"]
+    assert entries[1].details == {"post_id": better.id, "previous_post_id": answer.id}
 
 
 def test_duplicate_banner_escapes_titles_and_hides_a_hidden_original(browser, make_thread,
@@ -207,3 +214,26 @@ def test_duplicate_banner_escapes_titles_and_hides_a_hidden_original(browser, ma
     page = browser().get(thread_path(duplicate))
     assert "Closed as a duplicate of" not in page.text and "alert(1)" not in page.text
     assert "Closed as a duplicate of" in browser(moderator).get(thread_path(duplicate)).text
+
+
+def test_two_moderators_using_thread_tools_at_once(browser, make_thread, make_reply, make_user,
+                                                   fresh):
+    source, target = make_thread(), make_thread()
+    make_reply(source, body="The only answer of the source thread.")
+    first = browser(make_user(role="moderator", name="Max First"))
+    second = browser(make_user(role="moderator", name="Sue Second"))
+    close_first = tools(first, target).forms["status-form"]
+    close_second = tools(second, target).forms["status-form"]
+    merge_first = tools(first, source).forms["merge-form"]
+    merge_second = tools(second, source).forms["merge-form"]
+    close_first.submit("status-action", value="close").follow()
+    page = close_second.submit("status-action", value="close").follow()
+    assert "Nothing was changed: the thread already was like this." in page.text
+    assert "Max First" in page.text  # the thread's history shows who did it
+    for form in (merge_first, merge_second):
+        form["merge-target"] = str(target.id)
+    merge_first.submit().follow()
+    page = merge_second.submit().follow()
+    assert "Already merged by Max First into thread" in page.text
+    assert fresh(target).reply_count == 1
+    assert [e.action for e in audit_entries()] == ["thread.close", "thread.merge"]
