@@ -1,0 +1,253 @@
+"""Quality of the similar-questions ranking on SemEval-2016 Task 3, subtask B.
+
+    .venv/bin/python bench/search_quality.py [--split dev|train|both] [--variants]
+
+For each split, a fresh instance (SQLite in a temporary folder, only the search
+feature loaded) gets every related question as a thread: subject as title, body as
+the question, its comments as replies. Rows are written directly (the texts are
+rendered with the project's Markdown renderer) and the index is built with the
+project's ``search reindex`` code. Each original question's 10 candidates are then
+ranked by the project's similar-questions scoring (``search.similar.scored_ids``, the
+ranking behind the ask form's suggestions and ``/api/v1/similar``); candidates it
+does not return rank last, in the search engine's order. Scores follow the official
+convention: MAP and MRR over all questions (no relevant candidate: 0), P@1 and P@5.
+``--variants`` also prints the figures of the alternatives tried (see
+bench/results/search.md). ``--compounds`` measures German compound splitting on the
+demo community instead (the SemEval set is English).
+"""
+import argparse
+import re
+import shutil
+import sys
+import tempfile
+import time
+from html import unescape
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+DATA = ROOT.parent / "shared" / "data" / "semeval2016-task3b"
+SPLITS = {"dev": "SemEval2016-Task3-CQA-QL-dev.xml",
+          "train": "SemEval2016-Task3-CQA-QL-train-part2.xml"}
+RELEVANT = {"PerfectMatch", "Relevant"}
+
+ORIGINAL = re.compile(r'<OrgQuestion ORGQ_ID="([^"]+)">(.*?)</OrgQuestion>', re.S)
+THREAD = re.compile(r"<Thread [^>]*>(.*?)</Thread>", re.S)
+
+
+def _tag(name, text):
+    match = re.search(rf"<{name}>(.*?)</{name}>", text, re.S)
+    return unescape(match.group(1)).strip() if match else ""
+
+
+def _attr(name, text):
+    return re.search(rf'{name}="([^"]*)"', text).group(1)
+
+
+def parse(path):
+    """[(orig_id, subject, body, [(rel_id, engine_rank, relevant, subject, body,
+    [comments])])] from the task's XML (not well-formed XML, hence the patterns)."""
+    questions = {}
+    for orig_id, block in ORIGINAL.findall(path.read_text(encoding="utf-8")):
+        # The file repeats the original question around each of its related threads.
+        if orig_id not in questions:
+            questions[orig_id] = (orig_id, _tag("OrgQSubject", block), _tag("OrgQBody", block),
+                                  [])
+        candidates = questions[orig_id][3]
+        for thread in THREAD.findall(block):
+            head = re.search(r"<RelQuestion [^>]*>", thread).group(0)
+            comments = [unescape(c).strip() for c in
+                        re.findall(r"<RelCText>(.*?)</RelCText>", thread, re.S)]
+            candidates.append((_attr("RELQ_ID", head), int(_attr("RELQ_RANKING_ORDER", head)),
+                               _attr("RELQ_RELEVANCE2ORGQ", head) in RELEVANT,
+                               _tag("RelQSubject", thread), _tag("RelQBody", thread), comments))
+    return list(questions.values())
+
+
+# --- Scoring (the official convention) ------------------------------------------------------------
+
+def average_precision(labels):
+    hits, total = 0, 0.0
+    for k, relevant in enumerate(labels, start=1):
+        if relevant:
+            hits += 1
+            total += hits / k
+    return total / hits if hits else 0.0
+
+
+def scores(rankings):
+    """``rankings``: one list of relevance labels per question, best first."""
+    n = len(rankings)
+    return {
+        "MAP": 100 * sum(average_precision(r) for r in rankings) / n,
+        "MRR": 100 * sum(next((1 / k for k, rel in enumerate(r, 1) if rel), 0) for r in rankings) / n,
+        "P@1": 100 * sum(r[0] for r in rankings) / n,
+        "P@5": 100 * sum(sum(r[:5]) / 5 for r in rankings) / n,
+    }
+
+
+# --- Loading into a fresh instance ----------------------------------------------------------------
+
+def build_instance(questions, folder):
+    from community import create_app, markup
+    from community.extensions import db
+    from community.models import Category, Post, Thread, User
+    from community.text import slugify
+
+    app = create_app({"INSTANCE_PATH": str(folder), "SECRET_KEY": "bench",
+                      "FORUM_FEATURES": ["search"],
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db"})
+    ids = {}
+    with app.app_context():
+        db.create_all()
+        user = User(email="bench@example.com", name="Bench Reader", password_hash="-",
+                    role="customer")
+        category = Category(slug="qatar-living", name="Qatar Living", description="")
+        db.session.add_all([user, category])
+        db.session.flush()
+        for _, _, _, candidates in questions:
+            for rel_id, _, _, subject, body, comments in candidates:
+                if rel_id in ids:
+                    continue
+                thread = Thread(category_id=category.id, author_id=user.id,
+                                title=subject[:200] or "(no subject)",
+                                slug=slugify(subject) or "thread", reply_count=len(comments))
+                db.session.add(thread)
+                db.session.flush()
+                posts = [Post(thread_id=thread.id, author_id=user.id, number=n, body=text,
+                              body_html=markup.render(text))
+                         for n, text in enumerate([body or subject] + comments, start=1)]
+                db.session.add_all(posts)
+                db.session.flush()
+                thread.first_post_id = posts[0].id
+                ids[rel_id] = thread.id
+        db.session.commit()
+        from search import rebuild
+        rebuild.reindex()
+    return app, ids
+
+
+def rank(app, questions, ids, weighting=None, **params):
+    from whoosh import index as whoosh_index
+    from whoosh import query as Q
+
+    from search import index, reader, similar
+    rankings = []
+    with app.app_context(), whoosh_index.open_dir(str(index.live_generation())).searcher(
+            weighting=reader.RankWeighting(**(weighting or {}))) as searcher:
+        for _, subject, body, candidates in questions:
+            engine = sorted(candidates, key=lambda c: c[1])
+            only = Q.Or([Q.Term("thread_id", str(ids[c[0]])) for c in engine])
+            found = [tid for tid, _ in similar.scored_ids(searcher, subject, body, limit=10,
+                                                          only=only, **params)]
+            by_thread = {ids[c[0]]: c for c in engine}
+            ordered = [by_thread[tid] for tid in found]
+            ordered += [c for c in engine if ids[c[0]] not in found]
+            rankings.append([c[2] for c in ordered])
+    return rankings
+
+
+WHOOSH_BM25F = {"K1": 1.2, "B": 0.75, "title_B": 0.75, "answers_B": 0.75}
+VARIANTS = {
+    "title and body, every word, Whoosh's BM25F": dict(
+        fields=(("title", 1.0), ("body", 1.0)), title_weight=1.0, body_terms=1000,
+        weighting=WHOOSH_BM25F),
+    "title field weighted x2": dict(
+        fields=(("title", 2.0), ("body", 1.0)), title_weight=1.0, body_terms=1000,
+        weighting=WHOOSH_BM25F),
+    "only the 20 most distinctive body words": dict(
+        fields=(("title", 1.0), ("body", 1.0)), title_weight=1.0, body_terms=20,
+        weighting=WHOOSH_BM25F),
+    "+ answers' text, weight 0.2": dict(
+        fields=(("title", 1.0), ("body", 1.0), ("answers", 0.2)), title_weight=1.0,
+        body_terms=1000, weighting=WHOOSH_BM25F),
+    "+ answers' text, weight 0.6": dict(
+        fields=(("title", 1.0), ("body", 1.0), ("answers", 0.6)), title_weight=1.0,
+        body_terms=1000, weighting=WHOOSH_BM25F),
+    "+ answers' text, weight 1.5": dict(
+        fields=(("title", 1.0), ("body", 1.0), ("answers", 1.5)), title_weight=1.0,
+        body_terms=1000, weighting=WHOOSH_BM25F),
+    "+ BM25F tuned (K1 0.9, B 0.5, answers B 1.0)": dict(
+        fields=(("title", 1.0), ("body", 1.0), ("answers", 0.6)), title_weight=1.0,
+        body_terms=1000),
+    "+ phrase bonus for adjacent title words": dict(phrase_boost=1.0),
+}
+
+
+# --- German compounds ----------------------------------------------------------------------------
+
+PART_QUERIES = ["Kündigung", "Rufnummer", "Preis", "Bestätigung", "Störung", "Anschluss",
+                "Zugang", "Daten", "Rechnung", "Vertrag", "Router", "Recht"]
+
+
+def compounds():
+    """The demo community's German threads, searched for words that mostly occur inside
+    compounds, with compound splitting on and off: which threads only the split finds."""
+    from community import create_app
+    from community.demo import seed
+    from community.extensions import db
+    from search import query, rebuild
+    found = {}
+    for enabled in (False, True):
+        folder = Path(tempfile.mkdtemp(prefix="search-compounds-"))
+        try:
+            app = create_app({"INSTANCE_PATH": str(folder), "SECRET_KEY": "bench",
+                              "FORUM_FEATURES": ["search"], "SEARCH_COMPOUNDS": enabled,
+                              "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db"})
+            with app.app_context(), app.test_request_context():
+                db.create_all()
+                seed.seed()
+                rebuild.reindex()
+                for q in PART_QUERIES:
+                    page = query.search(query.SearchRequest(q=q, per_page=100))
+                    found[enabled, q] = {r.thread.title for r in page.results}
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    print(f"{'query':<14} {'off':>4} {'on':>4}  found only with splitting")
+    for q in PART_QUERIES:
+        extra = sorted(found[True, q] - found[False, q])
+        lost = found[False, q] - found[True, q]
+        print(f"{q:<14} {len(found[False, q]):>4} {len(found[True, q]):>4}  "
+              + "; ".join(extra) + (f"  (LOST: {sorted(lost)})" if lost else ""))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--split", choices=["dev", "train", "both"], default="both")
+    parser.add_argument("--variants", action="store_true")
+    parser.add_argument("--compounds", action="store_true",
+                        help="measure German compound splitting on the demo community instead")
+    args = parser.parse_args()
+    if args.compounds:
+        compounds()
+        return
+    splits = ["dev", "train"] if args.split == "both" else [args.split]
+    for split in splits:
+        questions = parse(DATA / SPLITS[split])
+        folder = Path(tempfile.mkdtemp(prefix=f"search-quality-{split}-"))
+        try:
+            started = time.perf_counter()
+            app, ids = build_instance(questions, folder)
+            built = time.perf_counter() - started
+            print(f"\n{split}: {len(questions)} original questions, {len(ids)} threads "
+                  f"(loaded and indexed in {built:.1f} s)")
+            rows = [("search engine order (baseline)",
+                     scores([[c[2] for c in sorted(q[3], key=lambda c: c[1])]
+                             for q in questions]))]
+            if args.variants:
+                rows += [(name, scores(rank(app, questions, ids, **params)))
+                         for name, params in VARIANTS.items()]
+            started = time.perf_counter()
+            rows.append(("the project's similar questions", scores(rank(app, questions, ids))))
+            per_question = 1000 * (time.perf_counter() - started) / len(questions)
+            print(f"{'ranking':<48} {'MAP':>6} {'MRR':>6} {'P@1':>6} {'P@5':>6}")
+            for name, figures in rows:
+                print(f"{name:<48} " + " ".join(f"{figures[k]:6.2f}"
+                                                 for k in ("MAP", "MRR", "P@1", "P@5")))
+            print(f"({per_question:.1f} ms per original question)")
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,46 @@
+"""``flask --app community search reindex|check``."""
+import click
+from flask.cli import AppGroup
+
+from community.errors import Conflict
+from community.extensions import db
+
+from . import documents, index, rebuild, updates
+
+search_cli = AppGroup("search", help="Rebuild and check the search index.")
+SHOWN = 20
+
+
+@search_cli.command("reindex")
+def reindex():
+    """Rebuild the index from the database into a fresh directory; the live index keeps
+    answering searches until the new one replaces it."""
+    total = documents.visible_thread_count()
+    try:
+        with click.progressbar(length=total, label="Indexing threads", show_pos=True,
+                               show_eta=True) as bar:
+            count = rebuild.reindex(progress=bar.update)
+    except Conflict as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Indexed {count} threads into {index.live_generation()}.")
+
+
+@search_cli.command("check")
+@click.option("--fix", is_flag=True, help="Queue index updates for the threads found wrong.")
+def check(fix):
+    """Report threads missing from the index, stale in it, or in it though not visible."""
+    report = rebuild.check()
+    click.echo(f"{report.visible} visible threads, {report.indexed} in the index.")
+    for label, ids in (("missing", report.missing), ("stale", report.stale),
+                       ("not visible but indexed", report.extra)):
+        if ids:
+            shown = ", ".join(str(i) for i in ids[:SHOWN]) + (" …" if len(ids) > SHOWN else "")
+            click.echo(f"{len(ids)} {label}: {shown}")
+    if report.ok:
+        click.echo("The index matches the database.")
+        return
+    if fix:
+        updates.enqueue(*report.wrong)
+        db.session.commit()
+        click.echo(f"Queued {len(report.wrong)} updates for the worker.")
+    click.get_current_context().exit(1)

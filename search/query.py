@@ -1,0 +1,246 @@
+"""The search service: parse what the person asked for, search, check against the
+database, highlight. The HTML page and the API both call ``search``.
+
+Matching, in order, until something is found:
+
+1. every word (any of its stems, in title, question, answers or compound parts);
+2. the same, each word also allowing a typo or two ("Kündigugn");
+3. any of the words (a long pasted question rarely matches in full).
+
+When fewer than ``FEW`` threads are found, a spelling suggestion is made from the
+words of the index ("did you mean …").
+"""
+import math
+from dataclasses import dataclass, field
+from datetime import datetime, time
+
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+from whoosh import query as Q
+
+from community.errors import ValidationError
+from community.extensions import db
+from community.listing import page_number
+from community.models import Category, Post, Thread
+
+from . import analysis, reader, snippets
+
+SORTS = ("relevance", "newest")
+STATUSES = ("", "solved", "unsolved")
+PER_PAGE = 20
+MAX_QUERY_CHARS = 200
+MAX_WORDS = 16
+FEW = 3
+
+
+@dataclass
+class SearchRequest:
+    q: str = ""
+    category: Category | None = None
+    status: str = ""
+    tag: str = ""
+    date_from: datetime | None = None
+    date_to: datetime | None = None
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = PER_PAGE
+
+    @property
+    def has_filters(self):
+        return bool(self.category or self.status or self.tag or self.date_from or self.date_to)
+
+
+@dataclass
+class Result:
+    thread: Thread
+    title: Markup
+    snippet: Markup
+    score: float
+
+
+@dataclass
+class SearchPage:
+    request: SearchRequest
+    results: list = field(default_factory=list)
+    total: int = 0
+    suggestion: str | None = None
+    match: str = "all"      # all | typo | any: how the results were found
+
+    @property
+    def page(self):
+        return self.request.page
+
+    @property
+    def pages(self):
+        return max(1, math.ceil(self.total / self.request.per_page))
+
+    @property
+    def has_prev(self):
+        return self.page > 1
+
+    @property
+    def has_next(self):
+        return self.page < self.pages
+
+
+def _date(raw, name, end=False):
+    if not raw:
+        return None
+    try:
+        day = datetime.strptime(raw.strip(), "%Y-%m-%d")
+    except ValueError:
+        raise ValidationError(_l("Please correct the marked fields."),
+                              fields={name: _l("Use a date like 2026-01-31.")})
+    return datetime.combine(day.date(), time.max if end else time.min)
+
+
+def parse_request(args, per_page=PER_PAGE):
+    """A SearchRequest from query-string arguments (``q, category, status, tag, from,
+    to, sort, page``); unknown values are a ValidationError naming the field."""
+    fields = {}
+    slug = (args.get("category") or "").strip()
+    category = None
+    if slug:
+        category = db.session.scalar(select(Category).where(Category.slug == slug))
+        if category is None:
+            fields["category"] = _l("No such category.")
+    status = (args.get("status") or "").strip()
+    if status == "open":
+        status = "unsolved"
+    if status not in STATUSES:
+        fields["status"] = _l("Use solved or unsolved.")
+    sort = (args.get("sort") or "relevance").strip()
+    if sort not in SORTS:
+        fields["sort"] = _l("Use relevance or newest.")
+    if fields:
+        raise ValidationError(_l("Please correct the marked fields."), fields=fields)
+    return SearchRequest(
+        q=" ".join((args.get("q") or "").split())[:MAX_QUERY_CHARS], category=category,
+        status=status, tag=(args.get("tag") or "").strip().lower(),
+        date_from=_date(args.get("from"), "from"), date_to=_date(args.get("to"), "to", end=True),
+        sort=sort, page=page_number(args.get("page")), per_page=per_page)
+
+
+def _filter(request):
+    conditions = []
+    if request.category is not None:
+        conditions.append(Q.Term("category", str(request.category.id)))
+    if request.status:
+        conditions.append(Q.Term("solved", request.status == "solved"))
+    if request.tag:
+        conditions.append(Q.Term("tags", request.tag))
+    if request.date_from or request.date_to:
+        conditions.append(Q.DateRange("created_at", request.date_from, request.date_to))
+    return Q.And(conditions) if conditions else None
+
+
+def _run(searcher, q, request, filter_q):
+    kwargs = {"filter": filter_q}
+    if request.sort == "newest":
+        kwargs.update(sortedby="created_at", reverse=True)
+    limit = request.page * request.per_page
+    return searcher.search(q, limit=limit, **kwargs)
+
+
+def _attempts(searcher, request):
+    """(match, query) in the order they are tried."""
+    text = " ".join(request.q.split()[:MAX_WORDS])
+    if not analysis.terms(text):
+        if request.has_filters:
+            yield "all", Q.Every()
+        return
+    exact = reader.query_words(searcher, text)
+    yield "all", Q.And(exact)
+    # Typo alternatives only for words the index does not know: a known word is not
+    # a typo, and expanding it would cost a full pass for nothing.
+    typo = reader.query_words(searcher, text, fuzzy=True)
+    if typo != exact:
+        yield "typo", Q.And(typo)
+    if len(typo) > 1:
+        yield "any", Q.Or(typo)
+
+
+def search(request):
+    """One page of results for ``request`` (a SearchRequest)."""
+    page = SearchPage(request)
+    with reader.open_searcher() as searcher:
+        if searcher is None:
+            return page
+        filter_q = _filter(request)
+        for match, q in _attempts(searcher, request):
+            results = _run(searcher, q, request, filter_q)
+            if not results.is_empty():
+                break
+        else:
+            if request.q:
+                page.suggestion = suggest(searcher, request.q)
+            return page
+        page.match = match
+        page.total = len(results)
+        start = (request.page - 1) * request.per_page
+        hits = [(int(hit["thread_id"]), hit.score, hit.fields()) for hit in results[start:]]
+        stems = reader.matched_stems(searcher, q)
+        if page.total < FEW and request.q:
+            page.suggestion = suggest(searcher, request.q)
+    page.results = _results(hits, stems)
+    return page
+
+
+def _results(hits, stems):
+    """Results for the index hits, in their order, of the threads still visible now.
+
+    The database has the last word: a thread hidden a moment ago, before the worker
+    updated the index, is never shown, and a snippet quotes only replies that are
+    still visible (2 queries per page).
+    """
+    if not hits:
+        return []
+    threads = {t.id: t for t in db.session.scalars(
+        select(Thread).where(Thread.id.in_([h[0] for h in hits]),
+                             Thread.visibility == "visible")
+        .options(joinedload(Thread.category), selectinload(Thread.tags)))}
+    answer_ids = [post_id for _, _, stored in hits for post_id, _ in stored.get("answers_text") or ()]
+    visible_answers = set(db.session.scalars(
+        select(Post.id).where(Post.id.in_(answer_ids), Post.visibility == "visible"))
+    ) if answer_ids else set()
+    results = []
+    for thread_id, score, stored in hits:
+        thread = threads.get(thread_id)
+        if thread is None:
+            continue
+        answers = [text for post_id, text in stored.get("answers_text") or ()
+                   if post_id in visible_answers]
+        results.append(Result(
+            thread=thread, title=snippets.highlight_all(thread.title, stems),
+            snippet=snippets.snippet(stems, stored.get("body_text"), *answers),
+            score=score))
+    return results
+
+
+def _known(index_reader, word):
+    """Whether the index has the word, as written or through one of its stems."""
+    if index_reader.doc_frequency("spell", word):
+        return True
+    stems = analysis.stems(analysis.fold(word))
+    return any(index_reader.doc_frequency(name, stem)
+               for stem in stems for name in ("title", "body", "answers"))
+
+
+def suggest(searcher, text):
+    """A corrected query made of words of the index, or None when nothing to correct."""
+    corrector = searcher.corrector("spell")
+    index_reader = searcher.reader()
+    words, changed = [], False
+    for word in analysis.words(text)[:MAX_WORDS]:
+        if len(word) < 3 or not word.isalpha() or _known(index_reader, word):
+            words.append(word)
+            continue
+        found = corrector.suggest(word, limit=1, maxdist=1 if len(word) < 6 else 2, prefix=1)
+        if found and analysis.fold(found[0]) != analysis.fold(word):
+            words.append(found[0])
+            changed = True
+        else:
+            words.append(word)
+    return " ".join(words) if changed else None

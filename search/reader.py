@@ -1,0 +1,141 @@
+"""Reading the index: a read-only searcher per request and the ranking model."""
+import threading
+from contextlib import contextmanager
+
+from whoosh import query as Q
+from whoosh.filedb.filestore import FileStorage
+from whoosh.scoring import BM25F
+
+from . import analysis, index
+
+# Query-time weight of each text field, for the search page.
+FIELDS = (("title", 3.0), ("body", 1.5), ("answers", 1.0), ("parts", 0.6))
+
+
+class RankWeighting(BM25F):
+    """BM25F, then the document's boost: at equal relevance solved and officially
+    answered threads rank higher (``ThreadDocument.boost``).
+
+    Length normalisation is milder than Whoosh's default (B 0.5 instead of 0.75, full
+    for the long answers field) and term frequency saturates sooner (K1 0.9): tuned
+    on the SemEval-2016 training questions (bench/search_quality.py).
+    """
+
+    use_final = True
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("K1", 0.9)
+        kwargs.setdefault("B", 0.5)
+        kwargs.setdefault("title_B", 0.75)
+        kwargs.setdefault("answers_B", 1.0)
+        super().__init__(**kwargs)
+        self._searcher = self._boosts = None
+
+    def final(self, searcher, docnum, score):
+        if self._searcher is not searcher:
+            self._searcher = searcher
+            self._boosts = searcher.reader().column_reader("boost")
+        return score * (self._boosts[docnum] or 100) / 100
+
+
+_cache = threading.local()
+
+
+@contextmanager
+def open_searcher():
+    """A searcher on the live index, or None when nothing has been indexed yet.
+
+    Each thread of a web process keeps its searcher open between requests (opening
+    an index costs more than most searches) and refreshes it when the worker has
+    committed or a rebuild has swapped in a new generation.
+    """
+    path = index.live_generation()
+    if path is None:
+        yield None
+        return
+    cached = getattr(_cache, "entry", None)
+    if cached is not None and cached[0] == path:
+        ix, searcher = cached[1], cached[2]
+        if ix.latest_generation() != searcher.reader().generation():
+            # A fresh reader, not Searcher.refresh(): that reuses segment readers and
+            # so would miss deletions committed to an existing segment.
+            searcher.close()
+            searcher = ix.searcher(weighting=RankWeighting())
+    else:
+        if cached is not None:
+            cached[2].close()
+        ix = FileStorage(str(path), readonly=True).open_index()
+        searcher = ix.searcher(weighting=RankWeighting())
+    _cache.entry = (path, ix, searcher)
+    yield searcher
+
+
+def vocabulary(searcher):
+    return index.vocabulary_lookup(searcher.reader())
+
+
+def word_query(stems, parts=(), fields=FIELDS, boost=1.0):
+    """Any stem of one query word in any text field; a compound query word also
+    matches documents that have all its parts."""
+    alternatives = [Q.Term(name, stem, boost=weight * boost)
+                    for stem in stems for name, weight in fields]
+    if parts:
+        alternatives.append(Q.And([
+            Q.Or([Q.Term(name, part, boost=weight * boost * 0.5) for name, weight in fields])
+            for part in parts]))
+    return Q.Or(alternatives)
+
+
+def fuzzy_query(word):
+    """Words within one or two typos (by length) of ``word``, or None for short words."""
+    if len(word) < 4 or not word.isalpha():
+        return None
+    # Whoosh's automaton counts a swapped pair of letters as two edits ("Vertrga").
+    return Q.FuzzyTerm("spell", word, maxdist=1 if len(word) < 6 else 2, prefixlength=1,
+                       boost=0.5)
+
+
+def known_word(searcher, stems):
+    return any(searcher.doc_frequency(name, stem) for stem in stems
+               for name in ("title", "body", "answers"))
+
+
+def query_words(searcher, text, fuzzy=False):
+    """One query per word of ``text`` (stop words skipped), with compound parts and,
+    when ``fuzzy``, typo alternatives for the words the index does not have."""
+    known = vocabulary(searcher)
+    groups = []
+    for word, folded, stems in analysis.terms(text):
+        parts = analysis.split_compound(folded, known)
+        group = word_query(stems, parts)
+        typo = fuzzy_query(word) if fuzzy and not parts and not known_word(searcher, stems) \
+            else None
+        groups.append(Q.Or([group, typo]) if typo is not None else group)
+    return groups
+
+
+def existing_terms(searcher, q):
+    """The (field, text) terms of ``q`` that occur in the index, typo terms expanded.
+
+    Whoosh's own ``Query.existing_terms`` reuses its ``fieldname`` argument as a loop
+    variable and so drops every field after the first; this walks the leaves itself.
+    """
+    index_reader = searcher.reader()
+    found = set()
+    for leaf in q.leaves():
+        for fieldname, text in leaf.expanded_terms(index_reader):
+            btext = text if isinstance(text, bytes) else text.encode()
+            if (fieldname, btext) in index_reader:
+                found.add((fieldname, btext.decode()))
+    return found
+
+
+def matched_stems(searcher, q):
+    """Stems to highlight: the query's own terms, and the words its typo terms matched."""
+    stems = set()
+    for fieldname, text in existing_terms(searcher, q):
+        if fieldname == "spell":
+            stems.update(analysis.stems(analysis.fold(text)))
+        elif fieldname in ("title", "body", "answers", "parts"):
+            stems.add(text)
+    return stems

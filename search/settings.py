@@ -1,0 +1,23 @@
+"""Search settings: ``FORUM_SEARCH_*`` environment variables, else these defaults.
+
+Applied by ``init_app``; explicit ``create_app`` overrides win. They appear in the
+README's one settings table (``flask --app community config docs``).
+"""
+from community.config import FeatureSetting as Setting, apply_feature_settings
+
+
+SETTINGS = [
+    Setting("SEARCH_PER_PAGE", 20, "Results per page of the search page and the search API."),
+    Setting("SEARCH_SIMILAR_LIMIT", 5,
+            "Similar questions shown while asking (the API's `limit` may ask for up to 20)."),
+    Setting("SEARCH_COMPOUNDS", True,
+            "Split German compound words into known parts when indexing and searching "
+            "(\"Rechnung\" finds \"Rechnungsadresse\"); see the Search section."),
+    Setting("SEARCH_DEFLECTION_HOURS", 24,
+            "Hours after a member opened a suggested thread without asking before that "
+            "counts as a deflection (a question answered without being asked)."),
+]
+
+
+def apply(app, environ=None):
+    apply_feature_settings(app, SETTINGS, environ)
