@@ -1,9 +1,53 @@
 """Agent bridge: escalation sweep, tickets, agent desk, helpdesk connectors.
 
-Imports ``community``; nothing imports this package. The capability is being
-built (issue "Agent bridge"); until then ``init_app`` registers nothing.
+Imports ``community``; nothing imports this package. Unresolved threads become
+tickets (one per thread, by a unique constraint), agents answer from ``/desk``,
+and the official reply is posted back into the thread. Everything reaches the
+core through its extension points: events, ``permissions.rule``/``allow``, the
+template hook lists, ``add_nav_link``, the outbox's periodic jobs and
+``api.openapi.register_paths``.
 """
 
 
 def init_app(app):
     """Register the desk blueprint, CLI, periodic sweep and signal receivers."""
+    from . import models, permissions, settings  # noqa: F401 - tables and rules
+    from . import receivers, jobs
+    from .cli import bridge_cli
+
+    settings.apply(app)
+    # desk_links: (endpoint, label, capability) added to the desk's sub-navigation by
+    # parts of the bridge that live elsewhere (the connectors' health page).
+    app.extensions["agent_bridge"] = {"settings": [s.key for s in settings.SETTINGS],
+                                      "desk_links": []}
+    receivers.connect(app)
+    jobs.register()
+    app.cli.add_command(bridge_cli)
+    _init_web(app)
+    _init_connectors(app)
+
+
+def _init_web(app):
+    from datetime import timedelta
+
+    from flask_babel import format_timedelta, lazy_gettext as _l
+
+    from community.template_helpers import add_nav_link
+
+    from . import api, hooks, views
+    views.init_app(app)
+    api.init_app(app)
+    app.extensions["forum_thread_banners"].append(hooks.thread_banner)
+    app.jinja_env.filters["bridge_duration"] = lambda seconds: (
+        "–" if seconds is None else format_timedelta(timedelta(seconds=seconds), threshold=1.5))
+    add_nav_link(app, "agent_bridge.desk", _l("Desk"), "use_desk")
+    app.jinja_env.globals["bridge_desk_links"] = app.extensions["agent_bridge"]["desk_links"]
+
+
+def _init_connectors(app):
+    """The connectors subpackage (webhook, helpdesk) registers itself if present."""
+    import importlib.util
+    if importlib.util.find_spec("agent_bridge.connectors") is not None:
+        from . import connectors
+        if hasattr(connectors, "init_app"):
+            connectors.init_app(app)

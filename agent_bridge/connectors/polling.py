@@ -1,0 +1,65 @@
+"""The worker's periodic poll of the configured connector (RT has no webhooks).
+
+The job runs often and polls only when the connector's interval has passed since
+the last poll, so the interval is a setting and not fixed at import. A failed poll
+keeps its position: the next one resumes where the last one stopped.
+"""
+import logging
+from datetime import timedelta
+
+from flask import current_app
+
+from community import clock, outbox
+from community.extensions import db
+
+from . import registry
+from .models import ConnectorState
+
+log = logging.getLogger(__name__)
+
+
+def state_of(name):
+    state = db.session.get(ConnectorState, name)
+    if state is None:
+        state = ConnectorState(connector=name)
+        db.session.add(state)
+        db.session.flush()
+    return state
+
+
+@outbox.periodic("bridge.connector_poll", every=timedelta(seconds=15))
+def poll_job():
+    if "agent_bridge.connectors" not in current_app.extensions:
+        return
+    run_poll(force=False)
+
+
+def run_poll(force=True):
+    """Poll the configured connector if it polls and its interval has passed.
+    Returns True when a poll ran and succeeded, False when it failed, None when
+    nothing was due."""
+    connector = registry.get()
+    if not connector.polls or connector.settings_problem():
+        return None
+    state = state_of(connector.name)
+    now = clock.now()
+    if not force and state.last_poll_at is not None \
+            and now - state.last_poll_at < timedelta(seconds=connector.poll_every()):
+        return None
+    db.session.commit()
+    try:
+        connector.poll()
+    except Exception as error:  # noqa: BLE001 - recorded for the health page, retried next time
+        db.session.rollback()
+        state = state_of(connector.name)
+        state.last_poll_at = now
+        state.last_poll_error = str(error)[:2000]
+        db.session.commit()
+        log.warning("poll of %s failed: %s", connector.name, error)
+        return False
+    state = state_of(connector.name)
+    state.last_poll_at = now
+    state.last_poll_ok_at = now
+    state.last_poll_error = None
+    db.session.commit()
+    return True

@@ -1,0 +1,136 @@
+"""Connector ``webhook``: any helpdesk that takes signed JSON.
+
+Out: every ticket event is POSTed to ``FORUM_BRIDGE_WEBHOOK_URL`` with
+``X-Forum-Timestamp``, ``X-Forum-Signature`` (HMAC-SHA256 over
+``"<timestamp>.<raw body>"``) and ``Idempotency-Key`` (the event id, the same on
+every retry). In: the helpdesk calls ``POST /bridge/hooks/webhook``, signed the
+same way, with replies and status changes (README, "Helpdesk webhook").
+"""
+import json
+import logging
+
+from flask_babel import lazy_gettext as _l
+
+from community import clock
+from community.errors import ValidationError
+
+from . import http, inbound, signing
+from .base import Connector as _Base
+from .base import Health
+
+log = logging.getLogger(__name__)
+
+NAME = "webhook"
+
+
+def encode(event):
+    return json.dumps(event, ensure_ascii=False, separators=(",", ":"),
+                      sort_keys=True).encode("utf-8")
+
+
+class Connector(_Base):
+    name = NAME
+    outbound = True
+
+    @property
+    def url(self):
+        return self.config.get("BRIDGE_WEBHOOK_URL") or ""
+
+    @property
+    def secret(self):
+        return self.config.get("BRIDGE_WEBHOOK_SECRET") or ""
+
+    def settings_problem(self):
+        if not self.url.startswith(("http://", "https://")):
+            return "FORUM_BRIDGE_WEBHOOK_URL is not set to an http(s) address"
+        if len(self.secret) < 16:
+            return "FORUM_BRIDGE_WEBHOOK_SECRET is missing or shorter than 16 characters"
+        return None
+
+    def deliver(self, event):
+        problem = self.settings_problem()
+        if problem:
+            raise RuntimeError(problem)
+        self._post(event, event["id"])
+
+    def _post(self, event, key):
+        body = encode(event)
+        headers = {"Content-Type": "application/json; charset=utf-8",
+                   "Idempotency-Key": key, "X-Forum-Event": event["event"],
+                   "User-Agent": "customer-community-bridge/1",
+                   **signing.headers(self.secret, int(clock.now().timestamp()), body)}
+        return http.request("POST", self.url, body=body, headers=headers,
+                            timeout=self.config["BRIDGE_CONNECTOR_TIMEOUT"])
+
+    def health(self):
+        """Send a signed ``ping`` event; a 2xx answer means the helpdesk is there and
+        accepts our signature."""
+        problem = self.settings_problem()
+        if problem:
+            return Health(False, problem)
+        ping = {"id": f"forum-ping-{int(clock.now().timestamp())}", "event": "ping",
+                "occurred_at": clock.now().strftime("%Y-%m-%dT%H:%M:%SZ")}
+        try:
+            answer = self._post(ping, ping["id"])
+        except Exception as error:  # noqa: BLE001 - the reason is what the admin needs
+            return Health(False, str(error))
+        return Health(True, f"HTTP {answer.status}")
+
+
+def handle_callback(config, raw_body, headers, client="unknown"):
+    """Verify and apply one callback. Returns (status, json dict)."""
+    reason = signing.check(config.get("BRIDGE_WEBHOOK_SECRET") or "",
+                           headers.get("X-Forum-Timestamp"), headers.get("X-Forum-Signature"),
+                           raw_body, int(clock.now().timestamp()),
+                           config["BRIDGE_WEBHOOK_MAX_AGE"])
+    if reason:
+        log.warning("webhook callback from %s refused: %s", client, reason)
+        return 401, {"error": {"code": "bad_signature", "message": reason, "fields": {}}}
+    data = _parse(raw_body)
+    ticket = inbound.linked_ticket(NAME, data["ticket_id"])
+    if data["event"] == "reply":
+        agent = data["agent"]
+        outcome, post = inbound.reply(NAME, ticket, data["external_id"], data["body"],
+                                      agent_id=agent.get("email") or agent["name"],
+                                      agent_name=agent["name"], agent_email=agent.get("email"),
+                                      accept=bool(data.get("accept")))
+        result = {"result": outcome, "ticket_id": ticket.id}
+        if post is not None:
+            result["post_id"] = post.id
+        return 200, result
+    outcome = inbound.status(NAME, ticket, data["external_id"], data["status"],
+                             note=data.get("note"))
+    return 200, {"result": outcome, "ticket_id": ticket.id, "status": ticket.status}
+
+
+def _parse(raw_body):
+    try:
+        data = json.loads(raw_body.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        raise ValidationError(_l("The body is not JSON."), code="invalid_json") from None
+    if not isinstance(data, dict):
+        raise ValidationError(_l("The body must be a JSON object."), code="invalid_json")
+    fields = {}
+    event = data.get("event")
+    if event not in ("reply", "status"):
+        fields["event"] = _l("Use \"reply\" or \"status\".")
+    if not isinstance(data.get("external_id"), str) or not data["external_id"].strip() \
+            or len(data["external_id"]) > 150:
+        fields["external_id"] = _l("A unique id of up to 150 characters is required.")
+    if not isinstance(data.get("ticket_id"), int) or isinstance(data.get("ticket_id"), bool):
+        fields["ticket_id"] = _l("The forum's ticket id (a number) is required.")
+    if event == "reply":
+        if not isinstance(data.get("body"), str) or not data["body"].strip():
+            fields["body"] = _l("The reply text is required.")
+        agent = data.get("agent")
+        if not isinstance(agent, dict) or not isinstance(agent.get("name"), str) \
+                or not agent["name"].strip():
+            fields["agent"] = _l("The agent's name is required.")
+        elif agent.get("email") is not None and not isinstance(agent.get("email"), str):
+            fields["agent"] = _l("The agent's e-mail must be a string.")
+    if event == "status" and not isinstance(data.get("status"), str):
+        fields["status"] = _l("The new status is required.")
+    if fields:
+        raise ValidationError(_l("The callback is incomplete."), fields=fields)
+    data["external_id"] = data["external_id"].strip()
+    return data

@@ -1,0 +1,217 @@
+"""When a thread becomes a ticket: category rules, urgent terms, the sweep, and
+escalation by hand (moderators, agents, and the asker's "ask the support team").
+
+The sweep reads only ``Watch`` rows (unresolved threads without a ticket) and
+opens tickets through ``tickets.open_ticket``, whose insert-on-conflict makes it
+safe to run in several workers at once and again and again.
+"""
+import logging
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from community import clock
+from community.extensions import db
+from community.models import Thread
+from community.permissions import require
+from community.text import slugify
+
+from . import tickets
+from .calendar import deadline, parse_hours
+from .models import CategoryRule, Ticket, UrgentTerm, Watch
+
+log = logging.getLogger(__name__)
+
+REASONS = {
+    "no_reply": _l("No reply within the category's window"),
+    "no_answer": _l("No accepted answer and no staff reply within the category's window"),
+    "urgent_terms": _l("Urgent terms in the question"),
+    "moderator": _l("Escalated by a moderator"),
+    "agent": _l("Opened by an agent"),
+    "asker": _l("The asker asked the support team"),
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    enabled: bool
+    escalate_after: timedelta
+    no_reply_after: timedelta
+    ask_after: timedelta | None      # None: the asker may not ask the support team
+    business_hours: bool
+    holidays: str
+
+    def deadline(self, start, window):
+        config = current_app.config
+        hours = parse_hours(config["BRIDGE_BUSINESS_HOURS"]) if self.business_hours else None
+        return deadline(start, window, business_hours=hours, holidays=self.holidays,
+                        tz=config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def default_rule():
+    config = current_app.config
+    ask = config["BRIDGE_ASK_AFTER_HOURS"]
+    return Rule(True, timedelta(hours=config["BRIDGE_ESCALATE_AFTER_HOURS"]),
+                timedelta(hours=config["BRIDGE_NO_REPLY_AFTER_HOURS"]),
+                None if ask < 0 else timedelta(hours=ask), False, "none")
+
+
+def _rule_of(row):
+    return Rule(row.enabled, timedelta(minutes=row.escalate_after_minutes),
+                timedelta(minutes=row.no_reply_after_minutes),
+                None if row.ask_after_minutes is None else timedelta(minutes=row.ask_after_minutes),
+                row.business_hours, row.holidays)
+
+
+def all_rules():
+    """{category_id: Rule} for categories with a rule of their own (one query)."""
+    return {row.category_id: _rule_of(row) for row in db.session.scalars(select(CategoryRule))}
+
+
+def rule_for(category_id):
+    row = db.session.get(CategoryRule, category_id)
+    return _rule_of(row) if row is not None else default_rule()
+
+
+# --- urgent terms ------------------------------------------------------------------
+
+def _fold(text):
+    return "-" + slugify(text, max_length=10**6) + "-"
+
+
+def configured_terms():
+    """{"de": [...], "en": [...]} from the settings (the starters)."""
+    config = current_app.config
+    return {lang: [t.strip() for t in config[f"BRIDGE_URGENT_TERMS_{lang.upper()}"].split(",")
+                   if t.strip()] for lang in ("de", "en")}
+
+
+def all_terms():
+    terms = [term for lang_terms in configured_terms().values() for term in lang_terms]
+    terms += list(db.session.scalars(select(UrgentTerm.term)))
+    return terms
+
+
+def urgent_term(*texts):
+    """The first urgent term found at the start of a word in ``texts``, or None."""
+    folded = " ".join(_fold(text) for text in texts)
+    for term in all_terms():
+        key = _fold(term).rstrip("-")
+        if key != "-thread" and re.search(re.escape(key), folded):
+            return term
+    return None
+
+
+# --- watching and sweeping ----------------------------------------------------------
+
+def watch(thread, urgent=None):
+    """Start watching an unresolved thread (idempotent)."""
+    if db.session.get(Watch, thread.id) is not None or tickets.ticket_for_thread(thread.id):
+        return
+    db.session.add(Watch(thread_id=thread.id, category_id=thread.category_id,
+                         asked_at=thread.created_at, urgent_term=urgent))
+    db.session.flush()
+
+
+def unwatch(thread_id):
+    db.session.execute(db.delete(Watch).where(Watch.thread_id == thread_id))
+
+
+def due_reason(watch_row, rule, now):
+    """(reason, priority, detail) when the watched thread must be escalated now."""
+    if watch_row.urgent_term:
+        return "urgent_terms", "urgent", watch_row.urgent_term
+    if not rule.enabled:
+        return None
+    if watch_row.first_reply_at is None and now >= rule.deadline(watch_row.asked_at,
+                                                                 rule.no_reply_after):
+        return "no_reply", "normal", ""
+    if watch_row.staff_reply_at is None and now >= rule.deadline(watch_row.asked_at,
+                                                                 rule.escalate_after):
+        return "no_answer", "normal", ""
+    return None
+
+
+def sweep():
+    """Escalate every watched thread whose window has passed. Returns the new tickets."""
+    now = clock.now()
+    rules, default = all_rules(), default_rule()
+    # Plain rows, not ORM objects: each ticket commits, and another worker may have
+    # removed a watch meanwhile.
+    rows = db.session.execute(
+        select(Watch.thread_id, Watch.category_id, Watch.asked_at, Watch.first_reply_at,
+               Watch.staff_reply_at, Watch.urgent_term, Thread.status, Thread.visibility,
+               Thread.accepted_post_id)
+        .join(Thread, Thread.id == Watch.thread_id).order_by(Watch.thread_id)).all()
+    opened = []
+    for row in rows:
+        if row.status != "open" or row.accepted_post_id is not None:
+            unwatch(row.thread_id)
+            db.session.commit()
+            continue
+        if row.visibility != "visible":
+            continue
+        due = due_reason(row, rules.get(row.category_id, default), now)
+        if due is None:
+            continue
+        reason, priority, detail = due
+        thread = db.session.get(Thread, row.thread_id)
+        ticket, created = tickets.open_ticket(thread, reason, priority=priority, detail=detail,
+                                              source="sweep")
+        if created:
+            opened.append(ticket)
+            log.info("sweep escalated thread %s (%s %s) as ticket %s", thread.id, reason,
+                     detail, ticket.id)
+        # One short transaction per ticket: concurrent sweeps wait for each other
+        # only on the same thread, and never for long.
+        db.session.commit()
+    return opened
+
+
+# --- escalation by hand --------------------------------------------------------------
+
+def ask_allowed_at(thread, rule=None):
+    """When the asker may press "ask the support team", or None if never."""
+    rule = rule or rule_for(thread.category_id)
+    if rule.ask_after is None:
+        return None
+    return rule.deadline(thread.created_at, rule.ask_after)
+
+
+def escalate(user, thread, reason_text="", urgent=False, source="desk"):
+    """A person asks the support team to take the thread. Returns (ticket, created)."""
+    require(user, "escalate_thread", thread,
+            message=_l("You cannot ask the support team about this thread (yet)."))
+    if user.role in ("agent", "admin"):
+        reason = "agent"
+    elif user.role == "moderator":
+        reason = "moderator"
+    else:
+        reason = "asker"
+        urgent = False  # only staff set the priority
+    return tickets.open_ticket(thread, reason, priority="urgent" if urgent else "normal",
+                               detail=reason_text, actor=user, source=source)
+
+
+def asker_may_escalate(user, thread):
+    """The asker, on their own open, unsolved, public thread, once the category's
+    delay is over."""
+    if not getattr(user, "is_authenticated", False) or user.id != thread.author_id:
+        return False
+    if (thread.status != "open" or thread.accepted_post_id is not None
+            or thread.visibility != "visible"):
+        return False
+    allowed = ask_allowed_at(thread)
+    return allowed is not None and clock.now() >= allowed
+
+
+def may_ask(user, thread):
+    """Show the asker's button: allowed, and no ticket already being worked on."""
+    if not asker_may_escalate(user, thread):
+        return False
+    status = db.session.scalar(select(Ticket.status).where(Ticket.thread_id == thread.id))
+    return status is None or status not in ("new", "open", "pending")

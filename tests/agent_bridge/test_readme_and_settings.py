@@ -1,0 +1,20 @@
+"""The README's agent bridge section lists every agent API call; settings come from the environment."""
+from pathlib import Path
+
+README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+
+
+def test_readme_lists_every_agent_api_call(app):
+    section = README.split("## Agent bridge")[1].split("\n## ")[0]
+    routed = {rule.rule.replace("<int:ticket_id>", "<id>").replace("<int:thread_id>", "<id>")
+              for rule in app.url_map.iter_rules() if rule.endpoint.startswith("agent_bridge_api.")}
+    for path in routed:
+        assert f" {path}" in section or f" {path}?" in section, path
+
+
+def test_settings_come_from_the_environment(make_app, monkeypatch):
+    monkeypatch.setenv("FORUM_BRIDGE_ESCALATE_AFTER_HOURS", "6")
+    monkeypatch.setenv("FORUM_BRIDGE_AUTO_ASSIGN", "true")
+    app = make_app()
+    assert (app.config["BRIDGE_ESCALATE_AFTER_HOURS"], app.config["BRIDGE_AUTO_ASSIGN"]) == (6, True)
+    assert make_app(BRIDGE_ESCALATE_AFTER_HOURS=8).config["BRIDGE_ESCALATE_AFTER_HOURS"] == 8
