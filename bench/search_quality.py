@@ -12,7 +12,7 @@ ranking behind the ask form's suggestions and ``/api/v1/similar``); candidates i
 does not return rank last, in the search engine's order. Scores follow the official
 convention: MAP and MRR over all questions (no relevant candidate: 0), P@1 and P@5.
 ``--variants`` also prints the figures of the alternatives tried (see
-bench/results/search.md). ``--compounds`` measures German compound splitting on the
+bench/RESULTS.md). ``--compounds`` measures German compound splitting on the
 demo community instead (the SemEval set is English).
 """
 import argparse

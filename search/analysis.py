@@ -12,7 +12,7 @@ Every word goes through the same steps, in the index and in queries alike:
 
 German compounds ("Rechnungsadresse") are split by ``split_compound`` against
 the vocabulary of the index; the parts go to their own field (see index.py and
-bench/results/search.md for the decision and its figures).
+bench/RESULTS.md for the decision and its figures).
 
 The analyzers are pickled into the index's schema by Whoosh, so they are built
 from importable classes and hold no caches or readers themselves.

@@ -4,7 +4,7 @@ The query is every word of the title plus the most distinctive words of the body
 (term frequency × inverse document frequency), each matching any of its stems in
 the title, question, answers and compound parts of existing threads, weighted as
 tuned on the SemEval-2016 question–question set (bench/search_quality.py,
-bench/results/search.md).
+bench/RESULTS.md).
 """
 import math
 from collections import Counter
@@ -18,7 +18,7 @@ from community.models import Thread
 
 from . import analysis, reader
 
-# Field weights of the similarity query (see bench/results/search.md for how they were chosen).
+# Field weights of the similarity query (see bench/RESULTS.md for how they were chosen).
 FIELDS = (("title", 1.0), ("body", 1.0), ("answers", 0.6), ("parts", 0.3))
 TITLE_WEIGHT = 1.0
 BODY_TERMS = 100    # a pasted log should not become a 1,000-word query
