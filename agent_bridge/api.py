@@ -11,7 +11,8 @@ from community import threads
 from community.api.auth import authenticate, require_user
 from community.api.openapi import (BOOLEAN, DATETIME, INTEGER, STRING, error_responses, ref,
                                    register_paths)
-from community.errors import NotFound, ServiceError, ValidationError
+from community.errors import NotFound, ValidationError
+from community.api.errors import json_body
 from community.extensions import csrf, db
 from community.models import User
 from community.permissions import can, require
@@ -24,17 +25,6 @@ bp = Blueprint("agent_bridge_api", __name__, url_prefix="/api/v1")
 bp.before_request(authenticate)
 
 MAX_LIMIT = 200
-
-
-def _body():
-    """The JSON object sent (an empty body counts as ``{}``), or 400 ``bad_json``."""
-    if not request.get_data(cache=True):
-        return {}
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ServiceError(_l("Send a JSON object with 'Content-Type: application/json'."),
-                           code="bad_json")
-    return data
 
 
 def _done(payload, status=200):
@@ -107,7 +97,7 @@ def _flag(data, name, default=False):
 def reply(ticket_id):
     agent = _agent()
     ticket = tickets.get_ticket(ticket_id)
-    data = _body()
+    data = json_body(allow_empty=True)
     public, accept = _flag(data, "public", True), _flag(data, "accept")
     body = str(data.get("body") or "")
     if public:
@@ -121,7 +111,7 @@ def reply(ticket_id):
 def assign(ticket_id):
     agent = _agent()
     ticket = tickets.get_ticket(ticket_id)
-    raw = _body().get("assignee")
+    raw = json_body(allow_empty=True).get("assignee")
     if raw == "me":
         assignee = agent
     elif raw is None:
@@ -141,7 +131,7 @@ def assign(ticket_id):
 def set_status(ticket_id):
     agent = _agent()
     ticket = tickets.get_ticket(ticket_id)
-    data = _body()
+    data = json_body(allow_empty=True)
     if "status" not in data and "priority" not in data:
         raise ValidationError(_l("Give a status or a priority."),
                               fields={"status": _l("Required.")})
@@ -158,7 +148,7 @@ def escalate(thread_id):
     thread = threads.get_thread(thread_id)
     if not can(user, "view_thread", thread):
         raise NotFound(_l("This thread does not exist."))
-    data = _body()
+    data = json_body(allow_empty=True)
     ticket, created = escalation.escalate(user, thread, str(data.get("reason") or ""),
                                           urgent=_flag(data, "urgent"), source="api")
     payload = (ticket_json(ticket) if can(user, "use_desk")

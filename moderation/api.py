@@ -6,7 +6,8 @@ from flask_babel import lazy_gettext as _l
 
 from community import accounts, threads
 from community.api.auth import authenticate, require_user
-from community.errors import Conflict, NotFound, ServiceError, ValidationError
+from community.errors import Conflict, NotFound, ValidationError
+from community.api.errors import json_body
 from community.extensions import csrf, db
 from community.models import Category
 from community.permissions import can, require
@@ -16,17 +17,6 @@ from .services import audit, flags, items, posts, queue, sanctions, threadtools
 
 bp = Blueprint("moderation_api", __name__, url_prefix="/api/v1")
 bp.before_request(authenticate)
-
-
-def _body():
-    """The JSON object sent (an empty body counts as ``{}``), or 400 ``bad_json``."""
-    if not request.get_data(cache=True):
-        return {}
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ServiceError(_l("Send a JSON object with 'Content-Type: application/json'."),
-                           code="bad_json")
-    return data
 
 
 def _done(payload, status=200):
@@ -69,7 +59,7 @@ def flag_post(post_id):
     post = threads.get_post(post_id)
     if not can(user, "view_post", post):
         raise NotFound(_l("This post does not exist."))
-    data = _body()
+    data = json_body(allow_empty=True)
     flag = flags.flag_post(user, post, _text(data, "reason"), _text(data, "text"))
     return _done({"flag": {"id": flag.id, "post_id": post.id, "reason": flag.reason,
                            "created_at": iso(flag.created_at)}}, 201)
@@ -102,7 +92,7 @@ def review_queue():
 def decide_item(item_id, action):
     user = require_user()
     require(user, "review")
-    data = _body()
+    data = json_body(allow_empty=True)
     if not isinstance(data.get("version"), int):
         raise ValidationError(_l("Send the item's version as you saw it."),
                               fields={"version": "int"})
@@ -118,7 +108,7 @@ def moderate_post(post_id, action):
     user = require_user()
     require(user, "review")
     post = threads.get_post(post_id)
-    data = _body()
+    data = json_body(allow_empty=True)
     code, reason = _reason(data)
     if action in ("approve", "reject"):
         item = items.open_item(post.id)
@@ -151,7 +141,7 @@ def thread_tool(thread_id, tool):
     user = require_user()
     require(user, "review")
     thread = threads.get_thread(thread_id)
-    data = _body()
+    data = json_body(allow_empty=True)
     reason = _text(data, "reason")
     if tool in ("pin", "unpin"):
         entry = threadtools.set_pinned(user, thread, tool == "pin", reason)
@@ -188,7 +178,7 @@ def impose_sanction(user_id):
     require(moderator, "sanction")
     member = accounts.get_user(user_id)
     require(moderator, "sanction", member, message=_l("You cannot sanction this member."))
-    data = _body()
+    data = json_body(allow_empty=True)
     days = data.get("days")
     if days is not None and not isinstance(days, int):
         raise ValidationError(_l("days must be a whole number or null."), fields={"days": "int"})
@@ -202,7 +192,7 @@ def impose_sanction(user_id):
 def lift_sanction(sanction_id):
     moderator = require_user()
     require(moderator, "sanction")
-    sanction = sanctions.lift(moderator, sanctions.get(sanction_id), _text(_body(), "reason"))
+    sanction = sanctions.lift(moderator, sanctions.get(sanction_id), _text(json_body(allow_empty=True), "reason"))
     return _done({"sanction": {"id": sanction.id, "lifted_at": iso(sanction.lifted_at)}})
 
 

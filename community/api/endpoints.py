@@ -9,23 +9,15 @@ from flask import current_app, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from .. import accounts, categories, listing, threads
-from ..errors import NotFound, ServiceError, ValidationError
+from ..errors import NotFound, ValidationError
 from ..extensions import db
 from ..permissions import can, require
 from . import bp, serializers
 from .auth import api_user, require_user
+from .errors import json_body
 
 
 # --- Parsing and loading -------------------------------------------------------------------------
-
-def _json_body():
-    """The request's JSON object, or 400 ``bad_json``."""
-    data = request.get_json(silent=True)
-    if not isinstance(data, dict):
-        raise ServiceError("Send a JSON object with 'Content-Type: application/json'.",
-                           code="bad_json")
-    return data
-
 
 def _strings(data, *names):
     """String fields of the body (missing: ""); a field of another type is a 422."""
@@ -117,7 +109,7 @@ def openapi():
 @bp.post("/threads")
 def create_thread():
     user = require_user()
-    data = _json_body()
+    data = json_body()
     (slug, title, body), fields = _strings(data, "category", "title", "body")
     tags = _tag_list(data, fields)
     category = categories.find_by_slug(slug) if slug else None
@@ -135,7 +127,7 @@ def create_thread():
 @bp.post("/threads/<int:thread_id>/posts")
 def create_post(thread_id):
     user = require_user()
-    (body,), fields = _strings(_json_body(), "body")
+    (body,), fields = _strings(json_body(), "body")
     if fields:
         raise ValidationError(_l("Please correct the marked fields."), fields=fields)
     thread = _visible_thread(user, thread_id)

@@ -1,9 +1,10 @@
 """Every API error is ``{"error": {"code", "message", "fields"}}`` with its HTTP status;
 nothing else (no stack trace, no HTML) ever leaves the API."""
-from flask import jsonify
+from flask import jsonify, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import HTTPException
 
-from ..errors import RateLimited
+from ..errors import RateLimited, ServiceError
 
 HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
               405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
@@ -27,3 +28,15 @@ def http_error(error, status):
     message = error.description if isinstance(error, HTTPException) and status != 500 \
         else "Internal server error."
     return error_response(status, HTTP_CODES.get(status, "error"), message)
+
+
+def json_body(allow_empty=False):
+    """The request's JSON object, or 400 ``bad_json``. With ``allow_empty`` an empty
+    body counts as ``{}`` (actions whose fields are all optional)."""
+    if allow_empty and not request.get_data(cache=True):
+        return {}
+    data = request.get_json(silent=True)
+    if not isinstance(data, dict):
+        raise ServiceError(_l("Send a JSON object with 'Content-Type: application/json'."),
+                           code="bad_json")
+    return data

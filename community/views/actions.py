@@ -1,0 +1,32 @@
+"""One submitted form, one service call: the pattern of every moderator and agent
+action page, shared by the feature packages' views."""
+from flask import abort, flash, redirect
+
+from ..errors import Conflict, ValidationError
+from ..extensions import db
+from ..forms import apply_errors
+
+
+def act(form, call, success, back, on_invalid):
+    """Run one service call for a submitted form: commit and redirect to ``back``
+    (a URL, or a function of the call's result) with ``success``; a Conflict is
+    flashed (someone else was faster); invalid input re-renders via ``on_invalid``."""
+    if not form.validate_on_submit():
+        if form.csrf_token.errors:
+            abort(400)
+        return on_invalid(form)
+    try:
+        result = call()
+    except Conflict as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back(None) if callable(back) else back)
+    except ValidationError as error:
+        db.session.rollback()
+        apply_errors(form, error)
+        return on_invalid(form)
+    db.session.commit()
+    message = success(result) if callable(success) else success
+    if message:
+        flash(message, "success")
+    return redirect(back(result) if callable(back) else back)
