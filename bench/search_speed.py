@@ -1,7 +1,7 @@
 """Search speed on a large generated community: build time, index size, latency.
 
     .venv/bin/python bench/search_speed.py [--threads 20000] [--posts 200000]
-        [--users 2000] [--queries 1000] [--keep FOLDER]
+        [--users 2000] [--queries 1000] [--keep FOLDER [--reuse-index]]
 
 Creates a fresh instance (SQLite in a temporary folder), fills it with
 ``flask --app community demo generate`` (German and English threads, ~40 % solved),
@@ -76,6 +76,8 @@ def main():
     parser.add_argument("--queries", type=int, default=1000)
     parser.add_argument("--keep", help="use (and keep) this instance folder; generate only "
                                        "when it has no database yet")
+    parser.add_argument("--reuse-index", action="store_true",
+                        help="with --keep: measure queries on the index already built there")
     args = parser.parse_args()
     folder = Path(args.keep or tempfile.mkdtemp(prefix="search-speed-"))
     env = {**os.environ, "FORUM_INSTANCE_PATH": str(folder)}
@@ -97,8 +99,11 @@ def main():
         app = create_app({"INSTANCE_PATH": str(folder)})
         with app.app_context():
             started = time.perf_counter()
-            count = rebuild.reindex()
-            build = time.perf_counter() - started
+            if args.reuse_index and index.live_generation() is not None:
+                count, build = index.doc_count(index.live_generation()), None
+            else:
+                count = rebuild.reindex()
+                build = time.perf_counter() - started
             size = folder_size(index.live_generation())
             slugs = list(db.session.scalars(db.select(Category.slug)))
             mix = query_mix(args.queries, slugs)
@@ -114,7 +119,7 @@ def main():
                     found += bool(page.total)
                     db.session.remove()
         print(f"threads indexed: {count}")
-        print(f"build time: {build:.1f} s")
+        print(f"build time: {build:.1f} s" if build is not None else "build time: (reused)")
         print(f"index size: {size / 1e6:.1f} MB")
         print(f"queries: {len(timings)} ({found} with results)")
         print("latency ms: p50 {:.1f}  p95 {:.1f}  p99 {:.1f}  mean {:.1f}  max {:.1f}".format(

@@ -136,12 +136,10 @@ def _filter(request):
     return Q.And(conditions) if conditions else None
 
 
-def _run(searcher, q, request, filter_q):
-    kwargs = {"filter": filter_q}
-    if request.sort == "newest":
-        kwargs.update(sortedby="created_at", reverse=True)
-    limit = request.page * request.per_page
-    return searcher.search(q, limit=limit, **kwargs)
+def _run(ranker, q, request, allowed):
+    """``(total, [(docnum, score)])`` up to the end of the requested page."""
+    return ranker.top(q, request.page * request.per_page, allowed,
+                      newest=request.sort == "newest")
 
 
 def _attempts(searcher, request):
@@ -168,19 +166,23 @@ def search(request):
     with reader.open_searcher() as searcher:
         if searcher is None:
             return page
-        filter_q = _filter(request)
+        ranker = reader.ranker(searcher)
+        allowed = ranker.docs(_filter(request))
         for match, q in _attempts(searcher, request):
-            results = _run(searcher, q, request, filter_q)
-            if not results.is_empty():
+            total, top = _run(ranker, q, request, allowed)
+            if total:
                 break
         else:
             if request.q:
                 page.suggestion = suggest(searcher, request.q)
             return page
         page.match = match
-        page.total = len(results)
+        page.total = total
         start = (request.page - 1) * request.per_page
-        hits = [(int(hit["thread_id"]), hit.score, hit.fields()) for hit in results[start:]]
+        hits = []
+        for docnum, score in top[start:]:
+            stored = searcher.stored_fields(docnum)
+            hits.append((int(stored["thread_id"]), score, stored))
         stems = reader.matched_stems(searcher, q)
         if page.total < FEW and request.q:
             page.suggestion = suggest(searcher, request.q)

@@ -6,7 +6,7 @@ from whoosh import query as Q
 from whoosh.filedb.filestore import FileStorage
 from whoosh.scoring import BM25F
 
-from . import analysis, index
+from . import analysis, index, scoring
 
 # Query-time weight of each text field, for the search page.
 FIELDS = (("title", 3.0), ("body", 1.5), ("answers", 1.0), ("parts", 0.6))
@@ -68,6 +68,15 @@ def open_searcher():
         searcher = ix.searcher(weighting=RankWeighting())
     _cache.entry = (path, ix, searcher)
     yield searcher
+
+
+def ranker(searcher):
+    """A term-at-a-time ranker for one search on ``searcher``; the statistics it needs
+    are kept with the searcher, for as long as it lives."""
+    statistics = getattr(searcher, "_forum_statistics", None)
+    if statistics is None:
+        statistics = searcher._forum_statistics = scoring.Statistics(searcher)
+    return scoring.Ranker(statistics)
 
 
 def vocabulary(searcher):

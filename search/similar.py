@@ -80,8 +80,9 @@ def scored_ids(searcher, title, body="", limit=50, only=None, **params):
     q = similarity_query(searcher, title, body, **params)
     if q is None:
         return []
-    return [(int(hit["thread_id"]), hit.score)
-            for hit in searcher.search(q, limit=limit, filter=only)]
+    ranker = reader.ranker(searcher)
+    _, top = ranker.top(q, limit, ranker.docs(only))
+    return [(int(searcher.stored_fields(docnum)["thread_id"]), score) for docnum, score in top]
 
 
 def similar(title, body="", limit=5, solved_first=True, exclude=None):

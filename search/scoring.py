@@ -1,0 +1,239 @@
+"""Ranking a query term at a time, straight from the index's posting blocks.
+
+Whoosh scores document at a time through a tree of matcher objects: each matching
+document costs a dozen Python calls per query term, and a common word ("Router")
+in a large community matches half the threads in title, question and answers,
+under two stems each. This module evaluates the same query trees block by block
+with lists, dicts and set operations that run in C, and is exact: Whoosh's own
+BM25F formula, idf, average and stored field lengths, query boosts and the final
+document boost (``reader.RankWeighting``), so it returns what ``searcher.search``
+would return (tests/search/test_scoring.py compares both), 3–5 times faster
+(bench/RESULTS.md).
+
+``Term``, ``Or`` and ``And`` take the fast path; any other query (typo terms, date
+ranges, ``Every``) is handed to Whoosh's own matcher for its part of the tree.
+"""
+import heapq
+from array import array
+
+from whoosh import query as Q
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
+from whoosh.reading import TermNotFound
+from whoosh.util.numeric import byte_to_length
+
+_LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
+
+
+class Statistics:
+    """What ranking needs of one open searcher besides postings: length norms, the
+    document boosts, sort columns. Computed on first use and kept for as long as
+    the searcher lives (it sees one fixed index generation)."""
+
+    def __init__(self, searcher):
+        self.searcher = searcher
+        self.weighting = searcher.weighting
+        self.segments = [(leaf, offset) for leaf, offset in _leaves(searcher)]
+        self.norms = {}
+        self.columns = {}
+        self.boosts = None
+
+
+class Ranker:
+    """Evaluates the queries of one search; a term's postings are read once even
+    when the search tries several queries (every word, typos, any word)."""
+
+    def __init__(self, statistics):
+        self.stats = statistics
+        self.searcher = statistics.searcher
+        self.weighting = statistics.weighting
+        self.segments = statistics.segments
+        self._postings = {}
+
+    # --- public ----------------------------------------------------------------
+
+    def scores(self, q):
+        """``{docnum: score}`` of every document matching ``q`` (scores before the
+        document boost), docnums global to the searcher."""
+        found = {}
+        for leaf, offset in self.segments:
+            part = self._eval(q, leaf, offset)
+            if part:
+                found.update(part)
+        return found
+
+    def docs(self, q):
+        """The set of documents matching ``q`` (a filter): no scores needed."""
+        return set(self.scores(q)) if q is not None else None
+
+    def top(self, q, limit, allowed=None, newest=False):
+        """``(total, [(docnum, score)])``: how many documents match, and the best
+        ``limit`` of them by final score (ties: lower docnum first, as Whoosh) or,
+        with ``newest``, by creation time."""
+        found = self.scores(q)
+        if allowed is not None:
+            found = {d: s for d, s in found.items() if d in allowed}
+        boosts = self.boosts()
+        final = {d: s * boosts[d] for d, s in found.items()}
+        if not final:
+            return 0, []
+        if newest:
+            created = self.column("created_at")
+            best = heapq.nlargest(limit, final, key=lambda d: (created[d], -d))
+        else:
+            best = heapq.nlargest(limit, final, key=lambda d: (final[d], -d))
+        return len(final), [(d, final[d]) for d in best]
+
+    def boosts(self):
+        """The document boost of every document (``final`` of the weighting), as
+        factors, by global docnum."""
+        if self.stats.boosts is None:
+            field = self.searcher.schema["boost"]
+            self.stats.boosts = [(field.from_column_value(b) or 100) / 100
+                                 for b in self.column("boost")]
+        return self.stats.boosts
+
+    def column(self, name):
+        """A sortable field's value for every document, by global docnum (raw column
+        values: numbers, which order as the field's values do)."""
+        columns = self.stats.columns
+        if name not in columns:
+            values = []
+            for leaf, _ in self.segments:
+                values.extend(leaf.column_reader(name, translate=False))
+            columns[name] = values
+        return columns[name]
+
+    # --- evaluation ----------------------------------------------------------------
+
+    def _eval(self, q, leaf, offset):
+        kind = type(q)
+        if kind is Q.Term:
+            scored = self._term(q, leaf, offset)
+        elif kind is Q.Or:
+            parts = [p for p in (self._eval(s, leaf, offset) for s in q.subqueries) if p]
+            scored = _sum_union(parts)
+        elif kind is Q.And:
+            parts = []
+            for sub in q.subqueries:
+                part = self._eval(sub, leaf, offset)
+                if not part:
+                    return {}
+                parts.append(part)
+            scored = _sum_intersection(parts)
+        else:
+            return self._whoosh(q, leaf, offset)
+        if q.boost != 1.0 and kind is not Q.Term:
+            scored = {d: s * q.boost for d, s in scored.items()}
+        return scored
+
+    def _term(self, q, leaf, offset):
+        field, text = q.fieldname, q.text
+        key = (field, text, offset)
+        if key not in self._postings:
+            try:
+                self._postings[key] = _read_postings(leaf.postings(field, text))
+            except TermNotFound:
+                self._postings[key] = ((), ())
+        ids, weights = self._postings[key]
+        if not ids:
+            return {}
+        if not self.searcher.schema[field].scorable:
+            return dict.fromkeys((offset + d for d in ids), q.boost)
+        idf = self.searcher.idf(field, text)
+        factor = q.boost * idf * (self.weighting.K1 + 1)
+        norm = self._norm(field, leaf, offset)
+        return {offset + d: factor * w / (w + norm[d]) for d, w in zip(ids, weights)}
+
+    def _norm(self, field, leaf, offset):
+        """K1 * ((1 - B) + B * length / average length) for every document of a segment
+        (the length part of BM25; Whoosh stores lengths as one byte)."""
+        key = (field, offset)
+        norms = self.stats.norms
+        if key not in norms:
+            k1 = self.weighting.K1
+            b = self.weighting._field_B.get(field, self.weighting.B)
+            average = self.searcher.avg_field_length(field) or 1
+            table = [k1 * ((1 - b) + b * length / average) for length in _LENGTH_OF_BYTE]
+            norms[key] = [table[byte] for byte in _length_bytes(leaf, field)]
+        return norms[key]
+
+    def _whoosh(self, q, leaf, offset):
+        """Any other query: Whoosh's matcher, one document at a time."""
+        searcher = self.searcher
+        if not searcher.is_atomic():
+            searcher = next(s for s, o in searcher.subsearchers if o == offset)
+        matcher = q.matcher(searcher)
+        scored = {}
+        while matcher.is_active():
+            scored[offset + matcher.id()] = matcher.score()
+            matcher.next()
+        return scored
+
+
+def _leaves(searcher):
+    if searcher.is_atomic():
+        return [(searcher.reader(), 0)]
+    return [(s.reader(), offset) for s, offset in searcher.subsearchers]
+
+
+def _sum_union(parts):
+    if not parts:
+        return {}
+    parts.sort(key=len, reverse=True)
+    total = dict(parts[0])
+    get = total.get
+    for part in parts[1:]:
+        for d, s in part.items():
+            total[d] = get(d, 0.0) + s
+    return total
+
+
+def _sum_intersection(parts):
+    parts.sort(key=len)
+    keys = parts[0].keys()
+    for part in parts[1:]:
+        keys = keys & part.keys()
+        if not keys:
+            return {}
+    return {d: sum(part[d] for part in parts) for d in keys}
+
+
+def _read_postings(matcher):
+    """``(ids, weights)`` of a term's postings in a segment, deleted documents left out.
+
+    Reads Whoosh's posting blocks whole (``W3LeafMatcher``, the codec of every index
+    this project writes); any other matcher is read posting by posting.
+    """
+    excluded = frozenset()
+    if not isinstance(matcher, W3LeafMatcher) and isinstance(getattr(matcher, "child", None),
+                                                              W3LeafMatcher):
+        excluded = matcher._ids  # FilterMatcher(exclude=True) over the deleted documents
+        matcher = matcher.child
+    ids, weights = array("i"), array("f")
+    if isinstance(matcher, W3LeafMatcher):
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            ids.extend(matcher._ids)
+            weights.extend(matcher._weights)
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            ids.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    if excluded:
+        kept = [(d, w) for d, w in zip(ids, weights) if d not in excluded]
+        return [d for d, _ in kept], [w for _, w in kept]
+    return ids, weights
+
+
+def _length_bytes(leaf, field):
+    """The stored length byte of ``field`` for every document of a segment, read
+    whole from the codec's lengths column (a byte per document)."""
+    column = leaf._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+    if column is None:
+        return bytes(leaf.doc_count_all())
+    raw = column._dbfile.get(column._basepos, column._count)
+    return bytes(raw) + bytes(leaf.doc_count_all() - len(raw))
+
