@@ -4,96 +4,15 @@ A customer registers and asks, another customer answers, the asker accepts the a
 and the thread shows as solved on its page and in the lists. It also catches what
 WebTest cannot: the CSP blocking our own script, the live preview's fetch, focus and
 form behaviour of a real browser.
-
-Chromium is Debian's /usr/bin/chromium (CI installs it in .ci/run); Playwright's own
-browser download does not work in this closed network.
 """
-import os
 import re
-import threading
-from pathlib import Path
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
 
-from community import accounts, categories, create_app
-from community.extensions import db
-from tests.conftest import PASSWORD, _test_config
+from tests.conftest import PASSWORD
+from tests.e2e.conftest import new_page, register
 
 pytestmark = pytest.mark.e2e
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
-TIMEOUT_MS = 15_000
-
-
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):
-        pass
-
-
-@pytest.fixture
-def chromium_path():
-    if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is not installed (Debian package `chromium`; .ci/run installs it)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return str(CHROMIUM)
-
-
-@pytest.fixture
-def live_server(tmp_path):
-    """The app on a free loopback port, served by a real threaded HTTP server, with its
-    own SQLite file (requests run in other threads than the test)."""
-    app = create_app(_test_config(
-        tmp_path, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'e2e.db'}",
-        SQLALCHEMY_ENGINE_OPTIONS={}, SERVER_NAME=None))
-    with app.app_context():
-        db.create_all()
-        categories.create_category("Internet & landline", "Routers, DSL, fibre and phone lines")
-        accounts.create_user("bruno@example.com", "Bruno Answerer", PASSWORD)
-        db.session.commit()
-        db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=_QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, name="e2e-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_port}"
-    finally:
-        server.shutdown()
-        thread.join()
-        server.server_close()
-        with app.app_context():
-            db.engine.dispose()
-
-
-@pytest.fixture
-def browser(chromium_path):
-    from playwright.sync_api import expect, sync_playwright
-
-    expect.set_options(timeout=TIMEOUT_MS)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def _new_page(browser, problems):
-    """A page in its own browser context (own cookies) that records script errors and
-    console errors, e.g. Content-Security-Policy violations."""
-    context = browser.new_context(locale="en-US")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-    page.on("console", lambda msg: problems.append(f"console: {msg.text}")
-            if msg.type == "error" else None)
-    page.on("response", lambda response: problems.append(f"{response.status} {response.url}")
-            if response.status >= 400 else None)
-    return page
 
 
 def test_ask_answer_accept_shows_solved(live_server, browser):
@@ -103,13 +22,8 @@ def test_ask_answer_accept_shows_solved(live_server, browser):
     title = "Router loses the DSL sync every evening"
 
     # Alice registers and asks, with the live Markdown preview.
-    alice = _new_page(browser, problems)
-    alice.goto(live_server + "/register")
-    alice.get_by_label("E-mail address").fill("alice@example.com")
-    alice.get_by_label("Display name").fill("Alice Asker")
-    alice.get_by_label("Password").fill(PASSWORD)
-    alice.get_by_role("button", name="Create account").click()
-    expect(alice.locator(".flash")).to_contain_text("Welcome, Alice Asker!")
+    alice = new_page(browser, problems)
+    register(alice, live_server, "alice@example.com", "Alice Asker")
 
     alice.get_by_role("link", name="Ask a question").click()
     alice.get_by_label("Category").select_option(label="Internet & landline")
@@ -124,7 +38,7 @@ def test_ask_answer_accept_shows_solved(live_server, browser):
     assert re.search(r"/t/\d+-router-loses-the-dsl-sync-every-evening$", thread_url), thread_url
 
     # Bruno logs in and answers.
-    bruno = _new_page(browser, problems)
+    bruno = new_page(browser, problems)
     bruno.goto(live_server + "/login")
     bruno.get_by_label("E-mail address").fill("bruno@example.com")
     bruno.get_by_label("Password").fill(PASSWORD)
@@ -147,7 +61,7 @@ def test_ask_answer_accept_shows_solved(live_server, browser):
     expect(alice.locator(".thread-head .badge-solved")).to_have_text("Solved")
 
     # Everyone sees it solved: a visitor on the thread page, the category and the home page.
-    visitor = _new_page(browser, problems)
+    visitor = new_page(browser, problems)
     visitor.goto(thread_url)
     expect(visitor.locator(".thread-head .badge-solved")).to_have_text("Solved")
     expect(visitor.locator("section.accepted-answer")).to_contain_text("Bruno Answerer")
