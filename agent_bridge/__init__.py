@@ -4,8 +4,10 @@ Imports ``community``; nothing imports this package. Unresolved threads become
 tickets (one per thread, by a unique constraint), agents answer from ``/desk``,
 and the official reply is posted back into the thread. Everything reaches the
 core through its extension points: events, ``permissions.rule``/``allow``, the
-template hook lists, ``add_nav_link``, the outbox's periodic jobs and
-``api.openapi.register_paths``.
+template hook lists, ``add_nav_link``, the outbox's periodic jobs,
+``api.openapi.register_paths``/``add_properties``, the API's
+``forum_api_write_checks`` (the public-data check) and ``community.similar``
+(similar solved threads from search when it is loaded).
 """
 
 

@@ -1,4 +1,5 @@
-"""Agent API (JSON, v1): the desk's queue and ticket actions, and escalation by hand.
+"""Agent API (JSON, v1): the desk's queue and ticket actions, and escalation by hand;
+and the public-data check of the core's ``POST /threads`` and ``POST /threads/<id>/posts``.
 
 The same services and capability checks as the desk pages. Bearer tokens through
 the core's API authentication; no cookies, no CSRF. Errors are the core's
@@ -9,8 +10,8 @@ from flask_babel import lazy_gettext as _l
 
 from community import threads
 from community.api.auth import authenticate, require_user
-from community.api.openapi import (BOOLEAN, DATETIME, INTEGER, STRING, error_responses, ref,
-                                   register_paths)
+from community.api.openapi import (BOOLEAN, DATETIME, INTEGER, STRING, add_properties,
+                                   error_responses, ref, register_paths)
 from community.errors import NotFound, ValidationError
 from community.api.errors import json_body
 from community.extensions import csrf, db
@@ -158,6 +159,45 @@ def escalate(thread_id):
     return _done({"ticket": payload, "created": created}, 201 if created else 200)
 
 
+# --- Public data in the core's write calls ---------------------------------------------
+
+CONFIRM_FIELD = "public_data_ok"
+
+
+def check_public_data(user, data, thread):
+    """A question (``thread`` None) or reply whose text contains an IBAN, phone number,
+    e-mail address or customer number is refused with 422 ``public_data`` (nothing is
+    saved) unless the client confirms with ``"public_data_ok": true``. Registered in
+    the core API's ``forum_api_write_checks``, after its own field checks."""
+    if _flag(data, CONFIRM_FIELD):
+        return
+    names = ("body",) if thread is not None else ("title", "body")
+    found = privacy.public_data_in({name: data.get(name) for name in names
+                                    if isinstance(data.get(name), str)})
+    if not found:
+        return
+    kinds = privacy.kinds_of(found)
+    labels = ", ".join(str(privacy.KINDS[kind]) for kind in kinds)
+    raise ValidationError(
+        _l("The text seems to contain private data (%(kinds)s), and everyone can read this "
+           "community. Send it again with \"public_data_ok\": true to post it anyway.",
+           kinds=labels),
+        code="public_data", details={"kinds": kinds},
+        fields={name: _l("Contains %(kinds)s.", kinds=", ".join(
+            str(privacy.KINDS[kind]) for kind in found_kinds))
+            for name, found_kinds in found.items()})
+
+
+PUBLIC_DATA_OK = {
+    **BOOLEAN, "default": False,
+    "description": "Post even though the text seems to contain private data (an IBAN, phone "
+                   "number, e-mail address, customer or contract number). Without it such a "
+                   "text is refused with 422 and nothing is saved: `error.code` is "
+                   "`public_data`, `error.fields` names `title` and/or `body`, and "
+                   "`error.kinds` lists what was found (`iban`, `phone`, `email`, "
+                   "`customer_number`)."}
+
+
 # --- OpenAPI ---------------------------------------------------------------------------
 
 def _nullable(schema):
@@ -287,3 +327,6 @@ def init_app(app):
     csrf.exempt(bp)
     app.register_blueprint(bp)
     register_paths(PATHS, schemas=SCHEMAS)
+    app.extensions["forum_api_write_checks"].append(check_public_data)
+    for schema in ("NewThread", "NewPost"):
+        add_properties(app, schema, {CONFIRM_FIELD: PUBLIC_DATA_OK})

@@ -1,6 +1,8 @@
 """What the ticket page shows about the customer and about similar solved threads.
 
-Similar threads come from a plain database query (same category, solved, sharing
+Similar threads come from the core's similar-threads provider when one is
+registered (the search feature: stems, compounds, the question's text and the
+answers count), else from a plain database query (same category, solved, sharing
 title words): the search package is another feature and is never imported here.
 """
 import re
@@ -9,6 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
+from community import similar
 from community.extensions import db
 from community.models import Post, Thread
 
@@ -46,7 +49,30 @@ def title_words(title):
     return {w for w in (m.lower() for m in _WORD.findall(title or "")) if w not in STOP_WORDS}
 
 
-def similar_solved(thread, limit=5, candidates=50):
+def similar_solved(thread, body=None, limit=5, candidates=50):
+    """Solved, visible threads like ``thread`` (``body``: its question's text), best
+    first: the provider's (3 queries with search's), or, without a provider or when
+    it finds none (an index not built yet), the same category's by title words."""
+    if body is None:
+        body = db.session.scalar(select(Post.body).where(Post.id == thread.first_post_id))
+    ids = similar.similar_threads(thread.title, body or "", exclude_id=thread.id, limit=limit,
+                                  solved_only=True)
+    if ids:
+        return _solved_threads(ids)
+    return _sharing_title_words(thread, limit, candidates)
+
+
+def _solved_threads(ids):
+    """The threads of ``ids`` in that order, still visible and solved (one query)."""
+    rows = db.session.scalars(
+        select(Thread).options(joinedload(Thread.accepted_post))
+        .where(Thread.id.in_(ids), Thread.visibility == "visible",
+               Thread.accepted_post_id.is_not(None))).unique()
+    found = {t.id: t for t in rows}
+    return [found[i] for i in ids if i in found]
+
+
+def _sharing_title_words(thread, limit, candidates):
     """Solved, visible threads of the same category whose titles share the most words."""
     words = title_words(thread.title)
     if not words:

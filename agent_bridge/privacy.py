@@ -68,6 +68,17 @@ def public_data(text):
     return found
 
 
+def public_data_in(fields):
+    """``{field: kinds}`` of the fields (name -> text) that contain private data."""
+    found = {name: public_data(text) for name, text in fields.items()}
+    return {name: kinds for name, kinds in found.items() if kinds}
+
+
+def kinds_of(found):
+    """The kinds of a ``public_data_in`` result, each once, in a fixed order."""
+    return [kind for kind in KINDS if any(kind in kinds for kinds in found.values())]
+
+
 def _clean(text, field):
     text = (text or "").strip()
     if not text:

@@ -67,9 +67,15 @@ def person(user):
 
 # --- opening ---------------------------------------------------------------------
 
-def due_time(priority, start):
-    hours = current_app.config[f"BRIDGE_DUE_{priority.upper()}_HOURS"]
-    return start + timedelta(hours=hours)
+def due_time(priority, start, category_id=None):
+    """When the first response is due: the priority's hours after ``start``, counted
+    in business hours when the category's escalation rule counts them."""
+    # escalation imports this module at its top, so its rules are looked up here.
+    from .escalation import rule_for
+    window = timedelta(hours=current_app.config[f"BRIDGE_DUE_{priority.upper()}_HOURS"])
+    if category_id is None:
+        return start + window
+    return rule_for(category_id).deadline(start, window)
 
 
 def open_ticket(thread, reason, *, priority="normal", detail="", actor=None, source="sweep"):
@@ -80,7 +86,7 @@ def open_ticket(thread, reason, *, priority="normal", detail="", actor=None, sou
     new_id = insert_ignoring_duplicate(Ticket, ["thread_id"], dict(
         thread_id=thread.id, status="new", priority=priority, reason=reason,
         reason_detail=(detail or "")[:500], connector=current_app.config["BRIDGE_CONNECTOR"],
-        created_at=now, updated_at=now, due_at=due_time(priority, now)))
+        created_at=now, updated_at=now, due_at=due_time(priority, now, thread.category_id)))
     ticket = db.session.scalar(select(Ticket).where(Ticket.thread_id == thread.id)
                                .execution_options(populate_existing=True))
     db.session.execute(db.delete(Watch).where(Watch.thread_id == thread.id))
@@ -149,7 +155,8 @@ def set_priority(ticket, priority, *, actor=None, source="desk"):
         return ticket
     old, ticket.priority = ticket.priority, priority
     if ticket.first_response_at is None:
-        ticket.due_at = due_time(priority, ticket.created_at)
+        thread = db.session.get(Thread, ticket.thread_id)
+        ticket.due_at = due_time(priority, ticket.created_at, thread.category_id)
     data = {"priority": priority, "previous": old, "source": source}
     entry = record(ticket, "priority", actor, **data)
     publish(ticket, "updated", data, event_id=entry.id)

@@ -1,15 +1,17 @@
 """Errors raised by services. Views turn them into form errors or flash messages,
-the API into ``{"error": {"code", "message", "fields"}}`` with ``status``."""
+the API into ``{"error": {"code", "message", "fields"}}`` with ``status``; ``details``
+(JSON values) are added to that object for clients that act on them."""
 
 
 class ServiceError(Exception):
     status = 400
     code = "bad_request"
 
-    def __init__(self, message, fields=None, code=None):
+    def __init__(self, message, fields=None, code=None, details=None):
         super().__init__(message)
         self.message = str(message)
         self.fields = {k: str(v) for k, v in (fields or {}).items()}
+        self.details = dict(details or {})
         if code:
             self.code = code
 

@@ -28,3 +28,6 @@ def init_app(app):
     deflection.connect(app)
     app.extensions["forum_ask_form"].append(hooks.ask_form_similar)
     add_nav_link(app, "search.deflections", _l("Deflections"), "view_search_stats")
+    from community import similar as similar_threads
+    from .similar import similar
+    similar_threads.register(app, similar)  # e.g. the desk's similar solved threads

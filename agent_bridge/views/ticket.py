@@ -38,11 +38,14 @@ def render_ticket(ticket, status=200, reply_form=None, note_form=None, request_f
                   ticket_form=None, preview=None):
     thread = db.session.scalar(select(Thread).options(
         joinedload(Thread.author), joinedload(Thread.category)).where(Thread.id == ticket.thread_id))
+    posts = _posts(thread)
+    question = posts[0].body if posts and posts[0].id == thread.first_post_id else None
     return render_template(
-        "agent_bridge/ticket.html", ticket=ticket, thread=thread, posts=_posts(thread),
+        "agent_bridge/ticket.html", ticket=ticket, thread=thread, posts=posts,
         assignee=db.session.get(User, ticket.assignee_id) if ticket.assignee_id else None,
         events=tickets.timeline(ticket), history=history.customer_history(thread),
-        similar=history.similar_solved(thread), requests=privacy.for_ticket(ticket),
+        similar=history.similar_solved(thread, question),
+        requests=privacy.for_ticket(ticket),
         reply_form=reply_form or _reply_form(),
         note_form=note_form or NoteForm(),
         request_form=request_form or PrivateRequestForm(),

@@ -56,6 +56,15 @@ def _visible_post(user, post_id):
     return post, thread
 
 
+def _run_write_checks(user, data, thread):
+    """Let features refuse a question (``thread`` None) or a reply before it is saved:
+    each ``check(user, data, thread)`` in ``app.extensions["forum_api_write_checks"]``
+    may raise a ServiceError. ``data`` is the whole JSON body, so a feature can read
+    the keys it documents; the core ignores keys it does not know."""
+    for check in current_app.extensions.get("forum_api_write_checks", ()):
+        check(user, data, thread)
+
+
 def _created(payload, location):
     response = jsonify(payload)
     response.status_code = 201
@@ -117,6 +126,7 @@ def create_thread():
         fields["category"] = "No such category." if slug else "Required."
     if fields:
         raise ValidationError(_l("Please correct the marked fields."), fields=fields)
+    _run_write_checks(user, data, None)
     thread = threads.create_thread(user, category, title, body, tags)
     db.session.commit()
     view = listing.thread_page(thread.id, user, per_page=current_app.config["POSTS_PER_PAGE"])
@@ -127,10 +137,12 @@ def create_thread():
 @bp.post("/threads/<int:thread_id>/posts")
 def create_post(thread_id):
     user = require_user()
-    (body,), fields = _strings(json_body(), "body")
+    data = json_body()
+    (body,), fields = _strings(data, "body")
     if fields:
         raise ValidationError(_l("Please correct the marked fields."), fields=fields)
     thread = _visible_thread(user, thread_id)
+    _run_write_checks(user, data, thread)
     post = threads.reply(user, thread, body)
     db.session.commit()
     return _created(serializers.post(post, author_row=user),

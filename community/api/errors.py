@@ -11,8 +11,11 @@ HTTP_CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "n
               422: "invalid", 429: "rate_limited", 500: "server_error"}
 
 
-def error_response(status, code, message, fields=None, headers=None):
-    response = jsonify(error={"code": code, "message": str(message), "fields": fields or {}})
+def error_response(status, code, message, fields=None, headers=None, details=None):
+    """The error object; ``details`` add keys beside the three every error has."""
+    extra = {k: v for k, v in (details or {}).items() if k not in ("code", "message", "fields")}
+    response = jsonify(error={"code": code, "message": str(message), "fields": fields or {},
+                              **extra})
     response.status_code = status
     for key, value in (headers or {}).items():
         response.headers[key] = value
@@ -21,7 +24,8 @@ def error_response(status, code, message, fields=None, headers=None):
 
 def json_error(error):
     headers = {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimited) else None
-    return error_response(error.status, error.code, error.message, error.fields, headers)
+    return error_response(error.status, error.code, error.message, error.fields, headers,
+                          error.details)
 
 
 def http_error(error, status):

@@ -10,6 +10,11 @@ Feature packages describe their own routes from their ``init_app``::
 
 A feature's paths appear in the document of an app only while that app has a route
 for them, so a feature switched off by ``FORUM_FEATURES`` is not described.
+
+A feature that reads an extra key of a core request body (through the API's
+``forum_api_write_checks``) documents it per app::
+
+    add_properties(app, "NewPost", {"confirm": {"type": "boolean"}})
 """
 import copy
 import re
@@ -51,13 +56,14 @@ def _object(properties, required=None):
 # --- Schemas -------------------------------------------------------------------------------------
 
 SCHEMAS = {
-    "Error": _object({"error": _object({
+    "Error": _object({"error": {**_object({
         "code": {**STRING, "description": "Machine-readable, e.g. `not_found`, `invalid`, "
                                           "`bad_json`, `unauthorized`, `forbidden`."},
         "message": {**STRING, "description": "For people, in the caller's language."},
         "fields": {"type": "object", "additionalProperties": STRING,
                    "description": "Per-field messages (what was wrong with which parameter)."},
-    })}),
+    }), "description": "Some errors add keys here; the operation or field that causes them "
+                       "describes them."}}),
     "Category": _object({"id": INTEGER, "slug": STRING, "name": STRING, "description": STRING}),
     "CategoryList": _object({"categories": {"type": "array", "items": ref("Category")}}),
     "Author": _object({"id": INTEGER, "name": STRING,
@@ -282,6 +288,21 @@ def register_paths(paths, schemas=None):
         _extra_schemas[name] = copy.deepcopy(schema)
 
 
+def add_properties(app, schema, properties):
+    """Document keys a feature adds to a core request body schema (``NewThread``,
+    ``NewPost``). Kept in ``app.extensions``, so only an app that loaded the feature
+    describes them; adding the same definition again does nothing."""
+    core = SCHEMAS.get(schema)
+    if core is None or "properties" not in core:
+        raise ValueError(f"schema {schema!r} has no properties to add to")
+    added = app.extensions.setdefault("openapi_properties", {}).setdefault(schema, {})
+    for name, definition in properties.items():
+        known = core["properties"].get(name, added.get(name))
+        if known is not None and known != definition:
+            raise ValueError(f"property {name!r} of {schema!r} is already described differently")
+        added[name] = copy.deepcopy(definition)
+
+
 def openapi_path(rule):
     """``/api/v1/threads/<int:thread_id>`` -> ``/threads/{thread_id}``."""
     return re.sub(r"<(?:[^:<>]+:)?([^<>]+)>", r"{\1}", _relative(rule))
@@ -298,6 +319,9 @@ def document():
     for path, item in _extra_paths.items():
         if path in routed:
             paths.setdefault(path, {}).update(copy.deepcopy(item))
+    schemas = {**copy.deepcopy(SCHEMAS), **copy.deepcopy(_extra_schemas)}
+    for name, properties in current_app.extensions.get("openapi_properties", {}).items():
+        schemas[name]["properties"].update(copy.deepcopy(properties))
     return {
         "openapi": "3.1.0",
         "info": {
@@ -313,7 +337,7 @@ def document():
         "tags": [{"name": "forum", "description": "Categories, threads, posts, votes."}],
         "paths": dict(sorted(paths.items())),
         "components": {
-            "schemas": {**copy.deepcopy(SCHEMAS), **copy.deepcopy(_extra_schemas)},
+            "schemas": schemas,
             "responses": copy.deepcopy(RESPONSES),
             "parameters": copy.deepcopy(PARAMETERS),
             "securitySchemes": {"bearerAuth": {"type": "http", "scheme": "bearer",
