@@ -14,6 +14,7 @@ EVENTS = {
     "assigned": _l("Assignee changed"), "status": _l("Status changed"),
     "priority": _l("Priority changed"), "official_reply": _l("Official reply posted"),
     "reply_edited": _l("Official reply edited"), "customer_replied": _l("Customer replied"),
+    "staff_replied": _l("An agent replied in the thread"),
     "confirmed": _l("Answer confirmed by the support team"),
     "accepted": _l("Answer accepted by the asker"), "note": _l("Internal note"),
     "private_request": _l("Private details requested"),

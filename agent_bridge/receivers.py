@@ -41,6 +41,8 @@ def post_created(sender, thread, post, user, **_):
     if post.visibility == "visible":
         _reply_became_public(thread, post, user)
     if user.id != thread.author_id:
+        if post.visibility == "visible" and tickets.is_agent(user):
+            tickets.staff_replied(thread, post, user)
         return
     ticket = tickets.ticket_for_thread(thread.id)
     if ticket is None or ticket.status == "closed":

@@ -7,6 +7,7 @@ appends a ``TicketEvent`` and, for the events a helpdesk cares about, sends
 in the same transaction.
 """
 import logging
+from contextvars import ContextVar
 from datetime import timedelta
 
 from flask import current_app
@@ -225,14 +226,14 @@ def post_official_reply(ticket, body, agent, *, external_id=None, accept=False, 
         if existing is not None:
             return existing
     thread = db.session.get(Thread, ticket.thread_id)
-    post = threads.reply(agent, thread, body, is_official=True)
+    token = _from_desk.set(True)
+    try:
+        post = threads.reply(agent, thread, body, is_official=True)
+    finally:
+        _from_desk.reset(token)
     post.external_id = external_id
     db.session.flush()
-    now = clock.now()
-    if ticket.first_response_at is None:
-        ticket.first_response_at = now
-        metrics_log.fact("ticket_first_response", thread.id,
-                         seconds=int((now - ticket.created_at).total_seconds()))
+    _note_first_response(ticket)
     data = {"post_id": post.id, "body": post.body, "agent": person(agent),
             "external_id": external_id, "source": source}
     entry = record(ticket, "official_reply", agent, **data)
@@ -242,6 +243,33 @@ def post_official_reply(ticket, body, agent, *, external_id=None, accept=False, 
     elif ticket.status in ("new", "open"):
         set_status(ticket, "pending", actor=agent, source=source)
     return post
+
+
+# Set while the desk posts a reply, so the thread's post_created receiver leaves the
+# ticket to post_official_reply.
+_from_desk = ContextVar("agent_bridge_from_desk", default=False)
+
+
+def _note_first_response(ticket):
+    if ticket.first_response_at is None:
+        now = clock.now()
+        ticket.first_response_at = now
+        metrics_log.fact("ticket_first_response", ticket.thread_id,
+                         seconds=int((now - ticket.created_at).total_seconds()))
+
+
+def staff_replied(thread, post, agent):
+    """An agent answered in the public thread itself rather than from the desk: that
+    is the ticket's first response too, and the ticket waits for the customer."""
+    if _from_desk.get():
+        return
+    ticket = ticket_for_thread(thread.id)
+    if ticket is None or ticket.status not in ACTIVE_STATUSES:
+        return
+    _note_first_response(ticket)
+    record(ticket, "staff_replied", agent, post_id=post.id)
+    if ticket.status in ("new", "open"):
+        set_status(ticket, "pending", actor=agent, source="thread")
 
 
 def _post_by_external_id(external_id):

@@ -195,6 +195,29 @@ def test_customer_reply_reopens_a_pending_ticket(app, browser, make_thread, agen
                                                                      "customer_replied"]
 
 
+def test_an_agent_answering_in_the_thread_itself_is_the_first_response(
+        app, browser, make_thread, agent, customer):
+    clock.freeze()
+    thread = make_thread(author=customer)
+    ticket = escalate(thread)
+    clock.travel(timedelta(minutes=30))
+    reply = browser(agent).get(thread_path(thread)).forms["reply-form"]
+    reply["body"] = "Please restart the router once and tell us if it helps."
+    reply.submit("submit").follow()
+    ticket = reload(ticket)
+    assert ticket.status == "pending"
+    assert ticket.first_response_at == ticket.created_at + timedelta(minutes=30)
+    page = browser(agent).get(f"/desk/tickets/{ticket.id}")
+    assert "An agent replied in the thread" in page.text
+    assert "Please restart the router once" in page.text
+    # A desk reply afterwards is one timeline entry, not two.
+    form = page.forms["official-reply-form"]
+    form["body"] = "Did the restart help?"
+    form.submit().follow()
+    kinds = [e.kind for e in tickets.timeline(reload(ticket))]
+    assert kinds.count("staff_replied") == 1 and kinds.count("official_reply") == 1
+
+
 def test_community_solving_first_closes_the_ticket_with_a_note(app, browser, make_thread,
                                                                 make_reply, agent, customer):
     thread = make_thread(author=customer)
