@@ -38,6 +38,16 @@ class Connector:
         """
         raise NotImplementedError
 
+    def redeliver(self, event):
+        """Carry ``event`` again: an earlier attempt may have reached the helpdesk
+        (its answer was lost to a timeout, or the worker stopped while it ran).
+
+        The default is ``deliver``, enough for a helpdesk that honours the
+        ``Idempotency-Key``. A helpdesk API without such keys (RT) looks first
+        whether the earlier attempt arrived, so nothing is posted twice.
+        """
+        return self.deliver(event)
+
     def poll(self):
         """Fetch what happened in the helpdesk since the last poll and apply it."""
 

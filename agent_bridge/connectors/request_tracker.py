@@ -3,7 +3,9 @@
 Out (outbox): an escalated thread becomes an RT ticket in ``FORUM_RT_QUEUE`` (its id
 is stored as the ticket's ``external_id``); the customer's replies become
 correspondence, private details a comment (never public), solving the ticket in
-the forum resolves it in RT. In (the worker's poll): agents' ``Correspond``
+the forum resolves it in RT. Each carries its event id in its subject, so a retry
+after a lost answer finds what the first attempt stored instead of posting it
+twice (RT has no idempotency keys). In (the worker's poll): agents' ``Correspond``
 transactions on linked tickets become the official reply once, under the RT
 user's real name; ``Comment`` stays internal; status changes map back. What the
 forum's own RT account did is never posted back.
@@ -80,39 +82,65 @@ class Connector(_Base):
     # --- out -----------------------------------------------------------------------
 
     def deliver(self, event):
+        self._deliver(event, again=False)
+
+    def redeliver(self, event):
+        self._deliver(event, again=True)
+
+    def _deliver(self, event, again):
         problem = self.settings_problem()
         if problem:
             raise RuntimeError(problem)
         ticket = db.session.get(Ticket, event["ticket"]["id"])
         if event["event"] == "created":
-            return self._create(ticket, event)
+            return self._create(ticket, event, again)
         if ticket.external_id is None:
             raise RuntimeError(f"ticket {ticket.id} has no RT ticket yet")
         rt_id = ticket.external_id
         data = event["data"]
         if event["event"] == "customer_replied":
-            self._call("POST", f"/ticket/{rt_id}/correspond",
-                       _text(f"{data['post']['body']}\n\n— {event['customer']['name']}, "
-                             f"{data['post']['url']}"))
+            self._post_once(rt_id, "correspond", event, again,
+                            f"{data['post']['body']}\n\n— {event['customer']['name']}, "
+                            f"{data['post']['url']}")
         elif event["event"] == "private_detail":
-            self._call("POST", f"/ticket/{rt_id}/comment",
-                       _text(f"{_l('Private details from the customer (never public):')}"
-                             f"\n\n{data.get('body', '')}"))
+            self._post_once(rt_id, "comment", event, again,
+                            f"{_l('Private details from the customer (never public):')}"
+                            f"\n\n{data.get('body', '')}")
         elif data.get("kind") == "official_reply":
             # Answered in the forum's own desk: RT keeps the whole conversation.
-            self._call("POST", f"/ticket/{rt_id}/correspond",
-                       _text(f"{data['post']['body']}\n\n— {data['agent']['name']}, "
-                             f"{data['post']['url']}"))
+            self._post_once(rt_id, "correspond", event, again,
+                            f"{data['post']['body']}\n\n— {data['agent']['name']}, "
+                            f"{data['post']['url']}")
         elif event["event"] in ("solved", "updated") and data.get("status") in TO_RT:
+            # Safe to repeat: RT answers a status it already has with no transaction.
             self._call("PUT", f"/ticket/{rt_id}", {"Status": TO_RT[data["status"]]})
 
-    def _create(self, ticket, event):
+    def _post_once(self, rt_id, kind, event, again, content):
+        """Correspondence or comment, named by the event in its subject (the
+        ticket's subject shape: thread title and reference)."""
+        if again and self._posted(rt_id, event["id"]):
+            return  # the earlier attempt arrived; only its answer was lost
+        self._call("POST", f"/ticket/{rt_id}/{kind}", {
+            "Subject": f"{event['thread']['title'][:180]} [{event['id']}]",
+            "Content": str(content), "ContentType": "text/plain"})
+
+    def _posted(self, rt_id, reference):
+        """Whether the forum's account already added the message ``reference`` to the ticket."""
+        own = _state().own_account
+        # No "[" in the query: RT 5.0 takes a query containing one for JSON.
+        query = (f"ObjectType = 'RT::Ticket' AND ObjectId = {int(rt_id)} AND "
+                 f"(Type = 'Correspond' OR Type = 'Comment') AND "
+                 f"Subject LIKE '{_quoted(reference)}'"
+                 + (f" AND Creator = '{_quoted(own)}'" if own else ""))
+        return bool(self._search("transactions", query, "Type", per_page=1))
+
+    def _create(self, ticket, event, again):
         if ticket.external_id:
             return
         reference = f"[{event['id']}]"
-        # A retry after a timeout may find the ticket the first attempt created.
-        found = self._search("tickets", f"Queue = '{_quoted(self.queue)}' AND "
-                             f"Subject LIKE '{_quoted(reference)}'", "Subject")
+        # A retry after a lost answer may find the ticket the first attempt created.
+        found = again and self._search("tickets", f"Queue = '{_quoted(self.queue)}' AND "
+                                       f"Subject LIKE '{_quoted(reference)}'", "Subject")
         if found:
             rt_id = str(found[0]["id"])
         else:
@@ -181,7 +209,10 @@ class Connector(_Base):
             inbound.reply(NAME, ticket, external_id, self._content(item["id"]),
                           agent_id=creator, agent_name=user.get("RealName") or user["Name"],
                           agent_email=user.get("EmailAddress"))
-        elif item["Type"] == "Status" and item["NewValue"] in FROM_RT:
+        elif item["Type"] == "Status" and item["NewValue"] in FROM_RT \
+                and (item["OldValue"], item["NewValue"]) != ("new", "open"):
+            # new → open is RT opening the ticket at its first reply (even the forum's
+            # own): no decision about the ticket, and it must not reopen a solved one.
             status = FROM_RT[item["NewValue"]]
             if status != ticket.status:
                 inbound.status(NAME, ticket, external_id, status,
@@ -223,10 +254,6 @@ def _state():
         db.session.add(state)
         db.session.flush()
     return state
-
-
-def _text(content):
-    return {"Content": str(content), "ContentType": "text/plain"}
 
 
 def _quoted(value):
