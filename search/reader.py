@@ -2,6 +2,7 @@
 import threading
 from contextlib import contextmanager
 
+from flask import current_app
 from whoosh import query as Q
 from whoosh.filedb.filestore import FileStorage
 from whoosh.scoring import BM25F
@@ -76,7 +77,16 @@ def ranker(searcher):
     statistics = getattr(searcher, "_forum_statistics", None)
     if statistics is None:
         statistics = searcher._forum_statistics = scoring.Statistics(searcher)
-    return scoring.Ranker(statistics)
+    return scoring.Ranker(statistics, postings_cache())
+
+
+def postings_cache():
+    """This thread's cache of decoded postings (``FORUM_SEARCH_POSTINGS_CACHE``)."""
+    capacity = int(current_app.config.get("SEARCH_POSTINGS_CACHE", 0))
+    cache = getattr(_cache, "postings", None)
+    if cache is None or cache.capacity != capacity:
+        cache = _cache.postings = scoring.PostingsCache(capacity)
+    return cache
 
 
 def vocabulary(searcher):

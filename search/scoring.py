@@ -15,6 +15,7 @@ ranges, ``Every``) is handed to Whoosh's own matcher for its part of the tree.
 """
 import heapq
 from array import array
+from collections import OrderedDict
 
 from whoosh import query as Q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
@@ -22,6 +23,7 @@ from whoosh.reading import TermNotFound
 from whoosh.util.numeric import byte_to_length
 
 _LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
+MAX_CACHED_FILTERS = 256
 
 
 class Statistics:
@@ -35,18 +37,51 @@ class Statistics:
         self.segments = [(leaf, offset) for leaf, offset in _leaves(searcher)]
         self.norms = {}
         self.columns = {}
+        self.filters = {}
         self.boosts = None
+
+
+class PostingsCache:
+    """Decoded postings, kept across searchers (one cache per thread, like the
+    searcher): a segment's files never change once written, so what was read of
+    it stays true after the worker commits more segments, until Whoosh merges it
+    away. Deleted documents are left out when the postings are used, not here.
+    Holds at most ``capacity`` postings; the least recently used go first."""
+
+    def __init__(self, capacity):
+        self.capacity = capacity
+        self.size = 0
+        self._entries = OrderedDict()
+
+    def get(self, leaf, field, text):
+        """``(ids, weights)`` of a term in a segment, deleted documents included."""
+        if not self.capacity:
+            return _read_postings(leaf, field, text)
+        key = (_segment_key(leaf), field, text)
+        entry = self._entries.get(key)
+        if entry is not None:
+            self._entries.move_to_end(key)
+            return entry
+        entry = _read_postings(leaf, field, text)
+        if len(entry[0]) <= self.capacity:
+            self._entries[key] = entry
+            self.size += len(entry[0])
+            while self.size > self.capacity:
+                _, (ids, _) = self._entries.popitem(last=False)
+                self.size -= len(ids)
+        return entry
 
 
 class Ranker:
     """Evaluates the queries of one search; a term's postings are read once even
     when the search tries several queries (every word, typos, any word)."""
 
-    def __init__(self, statistics):
+    def __init__(self, statistics, cache=None):
         self.stats = statistics
         self.searcher = statistics.searcher
         self.weighting = statistics.weighting
         self.segments = statistics.segments
+        self.cache = cache or PostingsCache(0)
         self._postings = {}
 
     # --- public ----------------------------------------------------------------
@@ -62,8 +97,21 @@ class Ranker:
         return found
 
     def docs(self, q):
-        """The set of documents matching ``q`` (a filter): no scores needed."""
-        return set(self.scores(q)) if q is not None else None
+        """The set of documents matching ``q`` (a filter), or None for no filter.
+        Filters made of terms (category, solved, tag) recur: they are kept with the
+        searcher, like the statistics."""
+        if q is None:
+            return None
+        key = _filter_key(q)
+        cache = self.stats.filters
+        if key is not None and key in cache:
+            return cache[key]
+        found = frozenset(self.scores(q))
+        if key is not None:
+            if len(cache) >= MAX_CACHED_FILTERS:
+                cache.pop(next(iter(cache)))
+            cache[key] = found
+        return found
 
     def top(self, q, limit, allowed=None, newest=False):
         """``(total, [(docnum, score)])``: how many documents match, and the best
@@ -130,10 +178,12 @@ class Ranker:
         field, text = q.fieldname, q.text
         key = (field, text, offset)
         if key not in self._postings:
-            try:
-                self._postings[key] = _read_postings(leaf.postings(field, text))
-            except TermNotFound:
-                self._postings[key] = ((), ())
+            ids, weights = self.cache.get(leaf, field, text)
+            deleted = leaf.deleted_docs_set if ids else None
+            if deleted:
+                kept = [(d, w) for d, w in zip(ids, weights) if d not in deleted]
+                ids, weights = [d for d, _ in kept], [w for _, w in kept]
+            self._postings[key] = ids, weights
         ids, weights = self._postings[key]
         if not ids:
             return {}
@@ -170,6 +220,16 @@ class Ranker:
         return scored
 
 
+def _filter_key(q):
+    """A hashable key for a filter of terms joined by And, else None (not cached)."""
+    if type(q) is Q.Term:
+        return ("term", q.fieldname, q.text)
+    if type(q) is Q.And:
+        keys = tuple(_filter_key(sub) for sub in q.subqueries)
+        return None if None in keys else ("and",) + keys
+    return None
+
+
 def _leaves(searcher):
     if searcher.is_atomic():
         return [(searcher.reader(), 0)]
@@ -179,6 +239,8 @@ def _leaves(searcher):
 def _sum_union(parts):
     if not parts:
         return {}
+    if len(parts) == 1:
+        return parts[0]
     parts.sort(key=len, reverse=True)
     total = dict(parts[0])
     get = total.get
@@ -189,6 +251,8 @@ def _sum_union(parts):
 
 
 def _sum_intersection(parts):
+    if len(parts) == 1:
+        return parts[0]
     parts.sort(key=len)
     keys = parts[0].keys()
     for part in parts[1:]:
@@ -198,17 +262,23 @@ def _sum_intersection(parts):
     return {d: sum(part[d] for part in parts) for d in keys}
 
 
-def _read_postings(matcher):
-    """``(ids, weights)`` of a term's postings in a segment, deleted documents left out.
+def _segment_key(leaf):
+    return getattr(leaf._storage, "folder", id(leaf._storage)), leaf.segment().segment_id()
+
+
+def _read_postings(leaf, field, text):
+    """``(ids, weights)`` of a term's postings in a segment, deleted documents included.
 
     Reads Whoosh's posting blocks whole (``W3LeafMatcher``, the codec of every index
     this project writes); any other matcher is read posting by posting.
     """
-    excluded = frozenset()
+    try:
+        matcher = leaf.postings(field, text)
+    except TermNotFound:
+        return (), ()
     if not isinstance(matcher, W3LeafMatcher) and isinstance(getattr(matcher, "child", None),
                                                               W3LeafMatcher):
-        excluded = matcher._ids  # FilterMatcher(exclude=True) over the deleted documents
-        matcher = matcher.child
+        matcher = matcher.child  # FilterMatcher over the deleted documents
     ids, weights = array("i"), array("f")
     if isinstance(matcher, W3LeafMatcher):
         while matcher.is_active():
@@ -222,9 +292,6 @@ def _read_postings(matcher):
             ids.append(matcher.id())
             weights.append(matcher.weight())
             matcher.next()
-    if excluded:
-        kept = [(d, w) for d, w in zip(ids, weights) if d not in excluded]
-        return [d for d, _ in kept], [w for _, w in kept]
     return ids, weights
 
 

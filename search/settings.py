@@ -13,6 +13,10 @@ SETTINGS = [
     Setting("SEARCH_COMPOUNDS", True,
             "Split German compound words into known parts when indexing and searching "
             "(\"Rechnung\" finds \"Rechnungsadresse\"); see the Search section."),
+    Setting("SEARCH_POSTINGS_CACHE", 2_000_000,
+            "Decoded postings each web process (each thread of a threaded server) keeps "
+            "between searches (about 8 bytes each; 0 switches the cache off). Common words "
+            "are then not decoded again for every search; see bench/RESULTS.md."),
     Setting("SEARCH_DEFLECTION_HOURS", 24,
             "Hours after a member opened a suggested thread without asking before that "
             "counts as a deflection (a question answered without being asked)."),

@@ -42,17 +42,21 @@ def test_ranker_agrees_with_whoosh_on_every_kind_of_query(app, make_category, ma
         if n % 9 == 8:
             worker()  # several index segments
     worker()
-    # Deleted documents in the segments: questions hidden after they were indexed.
+    compare_all(app, mobile)                 # reads the postings: the cache is warm now
+    # Deleted documents in the cached segments: questions hidden after indexing.
     for thread in made[:4]:
         threads.set_post_visibility(moderator, threads.get_post(thread.first_post_id), "hidden")
     db.session.commit()
     worker()
+    assert compare_all(app, mobile) >= len(WORDS)
 
+
+def compare_all(app, category):
     with app.test_request_context(), reader.open_searcher() as searcher:
         assert searcher is not None
         cases = [{"q": w} for w in WORDS] + [
             {"q": "router Rechnung"}, {"q": "Kündigung langsam WLAN"}, {"q": "Rechnug"},
-            {"q": "roaming fibre", "category": mobile.slug}, {"q": "Vertrag", "status": "solved"},
+            {"q": "roaming fibre", "category": category.slug}, {"q": "Vertrag", "status": "solved"},
             {"q": "invoice router", "status": "unsolved"}, {"q": "Rechnung", "sort": "newest"}]
         compared = 0
         for args in cases:
@@ -67,7 +71,7 @@ def test_ranker_agrees_with_whoosh_on_every_kind_of_query(app, make_category, ma
                 if request.sort == "relevance":
                     assert [(d, round(s, 6)) for d, s in top] == expected, args
                 compared += 1
-        assert compared >= len(cases)
+        return compared
 
 
 def test_search_counts_every_match_and_pages_to_the_weakest(testapp, make_category, make_thread,
