@@ -22,7 +22,7 @@ from community.text import slugify
 
 from . import tickets
 from .calendar import deadline, parse_hours
-from .models import CategoryRule, Ticket, UrgentTerm, Watch
+from .models import CategoryRule, UrgentTerm, Watch
 
 log = logging.getLogger(__name__)
 
@@ -209,9 +209,7 @@ def asker_may_escalate(user, thread):
     return allowed is not None and clock.now() >= allowed
 
 
-def may_ask(user, thread):
-    """Show the asker's button: allowed, and no ticket already being worked on."""
-    if not asker_may_escalate(user, thread):
-        return False
-    status = db.session.scalar(select(Ticket.status).where(Ticket.thread_id == thread.id))
-    return status is None or status not in ("new", "open", "pending")
+def may_ask(user, thread, ticket):
+    """Show the asker's button: allowed, and the thread's ticket (or None) is not
+    already being worked on."""
+    return (ticket is None or not ticket.is_active) and asker_may_escalate(user, thread)

@@ -18,8 +18,8 @@ def thread_banner(thread):
         return Markup("")
     ticket = tickets.ticket_for_thread(thread.id)
     me = current_user._get_current_object()
-    may_ask = escalation.may_ask(me, thread)
-    staff_may_escalate = (getattr(me, "is_authenticated", False) and me.role in ("moderator", "agent", "admin")
+    may_ask = escalation.may_ask(me, thread, ticket)
+    staff_may_escalate = (getattr(me, "is_staff", False)
                           and (ticket is None or not ticket.is_active))
     requests = []
     if ticket is not None and getattr(me, "is_authenticated", False) and me.id == thread.author_id:
