@@ -24,11 +24,11 @@ def _prefix(endpoint):
 def post_actions(post, thread):
     """Under each post: "Moderate" for moderators, "Flag" for members who may flag.
     Called for every post of a page, so it must not query the database."""
-    user = current_user
+    user = current_user._get_current_object()
     if not user.is_authenticated:
         return ""
     parts = []
-    if can(user, "review"):
+    if cache.memo("may_review", user.id, lambda: can(user, "review")):
         parts.append(Markup('<a class="moderate" href="{}{}">{}</a>').format(
             _prefix("moderation.post_tools"), post.id, _("Moderate")))
     elif can(user, "flag", post):
