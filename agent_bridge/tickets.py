@@ -206,12 +206,14 @@ def add_note(ticket, agent, body):
 
 # --- official replies ------------------------------------------------------------
 
-def post_official_reply(ticket, body, agent, *, external_id=None, accept=False, source=None):
+def post_official_reply(ticket, body, agent, *, external_id=None, accept=False, solve=False,
+                        source=None):
     """Post ``body`` in the thread as the official reply of ``agent`` (a staff User).
 
     Idempotent by ``external_id``: a reply already posted under that id is returned
     instead of being posted again. The ticket then waits for the customer
-    (pending) or, with ``accept``, is solved with the reply as confirmed answer.
+    (pending); with ``solve`` it is solved; with ``accept`` it is solved with the
+    reply as the confirmed answer.
     """
     if not is_agent(agent):
         raise ValidationError(_l("Only agents can post official replies."),
@@ -240,6 +242,8 @@ def post_official_reply(ticket, body, agent, *, external_id=None, accept=False, 
     publish(ticket, "updated", {"kind": "official_reply", **data}, event_id=entry.id)
     if accept:
         confirm_answer(ticket, post, agent, source=source)
+    elif solve:
+        set_status(ticket, "solved", actor=agent, source=source)
     elif ticket.status in ("new", "open"):
         set_status(ticket, "pending", actor=agent, source=source)
     return post

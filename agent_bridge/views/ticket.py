@@ -87,15 +87,10 @@ def reply(ticket_id):
     if form.preview.data and form.validate_on_submit():
         return render_ticket(ticket, reply_form=form, preview=markup.render(form.body.data))
 
-    def post():
-        return tickets.post_official_reply(ticket, form.body.data, current_user,
-                                           accept=form.accept.data)
-
-    def after(post_):
-        if not form.accept.data and form.after.data == "solved":
-            tickets.set_status(ticket, "solved", actor=current_user)
-        return post_
-    return act(form, lambda: after(post()), _("Your official reply is in the thread."),
+    return act(form, lambda: tickets.post_official_reply(
+                   ticket, form.body.data, current_user, accept=form.accept.data,
+                   solve=form.after.data == "solved"),
+               _("Your official reply is in the thread."),
                _here(ticket), lambda f: render_ticket(ticket, status=422, reply_form=f))
 
 

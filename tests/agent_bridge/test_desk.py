@@ -218,6 +218,22 @@ def test_an_agent_answering_in_the_thread_itself_is_the_first_response(
     assert kinds.count("staff_replied") == 1 and kinds.count("official_reply") == 1
 
 
+def test_an_official_reply_can_solve_the_ticket_without_accepting_it(app, browser, make_thread,
+                                                                    agent, customer):
+    thread = make_thread(author=customer)
+    ticket = escalate(thread)
+    form = browser(agent).get(f"/desk/tickets/{ticket.id}").forms["official-reply-form"]
+    form["body"] = "Your refund was sent today."
+    form["after"] = "solved"
+    form.submit("submit").follow()
+    ticket = reload(ticket)
+    assert ticket.status == "solved" and ticket.solved_at is not None
+    db.session.expire_all()
+    assert db.session.get(type(thread), thread.id).accepted_post_id is None
+    page = browser(customer).get(thread_path(thread))
+    assert "Your refund was sent today." in page.text
+
+
 def test_community_solving_first_closes_the_ticket_with_a_note(app, browser, make_thread,
                                                                 make_reply, agent, customer):
     thread = make_thread(author=customer)
