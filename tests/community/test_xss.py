@@ -8,7 +8,6 @@ attribute or a URL with a scheme other than http, https or mailto, after the ent
 decoding and whitespace/control-character stripping a browser would do.
 """
 import json
-import os
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -22,7 +21,7 @@ from webtest import TestApp
 
 from community import markup
 from community.extensions import db
-from tests.conftest import PASSWORD, isolated
+from tests.conftest import PASSWORD, isolated, skip_or_fail
 
 CORPUS = (Path(__file__).resolve().parents[2].parent
           / "shared" / "data" / "xss" / "xss-payload-list.txt")
@@ -168,11 +167,8 @@ def _read_corpus():
 def corpus():
     """All payloads; skips when the shared corpus is absent, except in CI where it fails."""
     if not CORPUS.is_file():
-        message = (f"XSS corpus not found at {CORPUS} (the shared data checkout "
-                   "../shared/data/xss/ next to the repository)")
-        if os.environ.get("CI") == "true":
-            pytest.fail(message + "; CI must have it")
-        pytest.skip(message)
+        skip_or_fail(f"XSS corpus not found at {CORPUS} (the shared data checkout "
+                     "../shared/data/xss/ next to the repository)")
     payloads = _read_corpus()
     assert len(payloads) == CORPUS_SIZE, f"corpus has {len(payloads)} lines, README says 6,613"
     return payloads

@@ -4,7 +4,6 @@ served by a real threaded HTTP server on loopback.
 Chromium is Debian's /usr/bin/chromium (CI installs it in .ci/run); Playwright's own
 browser download does not work in this closed network.
 """
-import os
 import threading
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from community import accounts, categories, create_app, outbox
 from community.extensions import db
-from tests.conftest import PASSWORD, _test_config
+from tests.conftest import PASSWORD, _test_config, skip_or_fail
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -29,10 +28,8 @@ class _QuietHandler(WSGIRequestHandler):
 @pytest.fixture
 def chromium_path():
     if not CHROMIUM.exists():
-        message = f"{CHROMIUM} is not installed (Debian package `chromium`; .ci/run installs it)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        skip_or_fail(f"{CHROMIUM} is not installed (Debian package `chromium`; "
+                     ".ci/run installs it)")
     return str(CHROMIUM)
 
 

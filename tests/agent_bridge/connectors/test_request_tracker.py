@@ -7,7 +7,6 @@ test holds a lock on RT across processes (shared; the stopping test alone), whic
 works for the xdist workers of one run and for other runs on the machine alike.
 (xdist's ``--dist loadgroup`` would not do: pytest 9.2 with pytest-xdist 3.8
 ignores the groups, pytest-dev/pytest-xdist#1386.)"""
-import os
 from datetime import timedelta
 from urllib.parse import quote
 
@@ -23,16 +22,10 @@ from community.extensions import db
 from community.models import OutboxMessage, Post
 from tests.agent_bridge.connectors.rt_helpers import RT, ROOT_PASSWORD, RT_URL, \
     AnswerLosingRelay, LocalRT, tokens, unavailable, using_rt
-from tests.conftest import isolated, login
+from tests.conftest import isolated, login, skip_or_fail
 
 AGENT_NAME = "Rita Tracker"
 TIMEOUT = 20
-
-
-def skip_or_fail(reason):
-    if os.environ.get("CI") == "true":
-        pytest.fail(f"CI must test against Request Tracker: {reason}")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
