@@ -41,6 +41,16 @@ class ConnectorState(db.Model):
     last_poll_ok_at: Mapped[datetime | None] = mapped_column(db.DateTime)
     last_poll_error: Mapped[str | None] = mapped_column(db.Text)
 
+    @classmethod
+    def of(cls, connector):
+        """The connector's row, created (and flushed) on first use."""
+        state = db.session.get(cls, connector)
+        if state is None:
+            state = cls(connector=connector)
+            db.session.add(state)
+            db.session.flush()
+        return state
+
 
 class ContactConsent(db.Model):
     """A customer allowed the support team's helpdesk to see their e-mail address.

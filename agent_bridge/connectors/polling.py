@@ -18,15 +18,6 @@ from .models import ConnectorState
 log = logging.getLogger(__name__)
 
 
-def state_of(name):
-    state = db.session.get(ConnectorState, name)
-    if state is None:
-        state = ConnectorState(connector=name)
-        db.session.add(state)
-        db.session.flush()
-    return state
-
-
 @outbox.periodic("bridge.connector_poll", every=timedelta(seconds=15))
 def poll_job():
     if "agent_bridge.connectors" not in current_app.extensions:
@@ -41,7 +32,7 @@ def run_poll(force=True):
     connector = registry.get()
     if not connector.polls or connector.settings_problem():
         return None
-    state = state_of(connector.name)
+    state = ConnectorState.of(connector.name)
     now = clock.now()
     if not force and state.last_poll_at is not None \
             and now - state.last_poll_at < timedelta(seconds=connector.poll_every()):
@@ -51,13 +42,13 @@ def run_poll(force=True):
         connector.poll()
     except Exception as error:  # noqa: BLE001 - recorded for the health page, retried next time
         db.session.rollback()
-        state = state_of(connector.name)
+        state = ConnectorState.of(connector.name)
         state.last_poll_at = now
         state.last_poll_error = str(error)[:2000]
         db.session.commit()
         log.warning("poll of %s failed: %s", connector.name, error)
         return False
-    state = state_of(connector.name)
+    state = ConnectorState.of(connector.name)
     state.last_poll_at = now
     state.last_poll_ok_at = now
     state.last_poll_error = None

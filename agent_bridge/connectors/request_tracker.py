@@ -126,7 +126,7 @@ class Connector(_Base):
 
     def _posted(self, rt_id, reference):
         """Whether the forum's account already added the message ``reference`` to the ticket."""
-        own = _state().own_account
+        own = ConnectorState.of(NAME).own_account
         # No "[" in the query: RT 5.0 takes a query containing one for JSON.
         query = (f"ObjectType = 'RT::Ticket' AND ObjectId = {int(rt_id)} AND "
                  f"(Type = 'Correspond' OR Type = 'Comment') AND "
@@ -159,7 +159,7 @@ class Connector(_Base):
 
     def _remember_start(self, rt_id):
         """The first linked ticket fixes who we are in RT and where the poll starts."""
-        state = _state()
+        state = ConnectorState.of(NAME)
         if state.own_account and state.position:
             return
         first = self._call("GET", f"/ticket/{rt_id}/history?fields=Creator&per_page=1")["items"][0]
@@ -170,7 +170,7 @@ class Connector(_Base):
     # --- in ------------------------------------------------------------------------
 
     def poll(self):
-        state = _state()
+        state = ConnectorState.of(NAME)
         if state.position is None:
             db.session.commit()
             return  # no ticket was created in RT yet: nothing to look for
@@ -190,10 +190,10 @@ class Connector(_Base):
                     log.warning("RT transaction %s not applied: %s", item["id"], error.message)
                     inbound.claim(NAME, f"rt-transaction-{item['id']}", item["Type"][:20].lower(),
                                   None, "ignored", error.message)
-                state = _state()
+                state = ConnectorState.of(NAME)
                 state.position = str(max(int(state.position), int(item["id"])))
                 db.session.commit()  # each transaction applied and the position moved together
-                state = _state()
+                state = ConnectorState.of(NAME)
             if len(items) < PAGE:
                 return
 
@@ -245,15 +245,6 @@ class Connector(_Base):
         if queue.get("Disabled") in (1, "1"):
             return Health(False, f"queue {self.queue} is disabled")
         return Health(True, f"queue {queue.get('Name', self.queue)} reachable")
-
-
-def _state():
-    state = db.session.get(ConnectorState, NAME)
-    if state is None:
-        state = ConnectorState(connector=NAME)
-        db.session.add(state)
-        db.session.flush()
-    return state
 
 
 def _quoted(value):
