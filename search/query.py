@@ -10,8 +10,7 @@ Matching, in order, until something is found:
 When fewer than ``FEW`` threads are found, a spelling suggestion is made from the
 words of the index ("did you mean …").
 """
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, time
 
 from flask_babel import lazy_gettext as _l
@@ -22,7 +21,7 @@ from whoosh import query as Q
 
 from community.errors import ValidationError
 from community.extensions import db
-from community.listing import page_number
+from community.listing import Page, page_number
 from community.models import Category, Post, Thread
 
 from . import analysis, reader, snippets
@@ -61,28 +60,20 @@ class Result:
 
 
 @dataclass
-class SearchPage:
-    request: SearchRequest
-    results: list = field(default_factory=list)
-    total: int = 0
+class SearchPage(Page):
+    """One page of results (``items``), paged like every list of the site."""
+    request: SearchRequest = None
     suggestion: str | None = None
     match: str = "all"      # all | typo | any: how the results were found
 
-    @property
-    def page(self):
-        return self.request.page
+    @classmethod
+    def empty(cls, request):
+        return cls(items=[], page=request.page, per_page=request.per_page, total=0,
+                   request=request)
 
     @property
-    def pages(self):
-        return max(1, math.ceil(self.total / self.request.per_page))
-
-    @property
-    def has_prev(self):
-        return self.page > 1
-
-    @property
-    def has_next(self):
-        return self.page < self.pages
+    def results(self):
+        return self.items
 
 
 def _date(raw, name, end=False):
@@ -162,7 +153,7 @@ def _attempts(searcher, request):
 
 def search(request):
     """One page of results for ``request`` (a SearchRequest)."""
-    page = SearchPage(request)
+    page = SearchPage.empty(request)
     with reader.open_searcher() as searcher:
         if searcher is None:
             return page
@@ -186,7 +177,7 @@ def search(request):
         stems = reader.matched_stems(searcher, q)
         if page.total < FEW and request.q:
             page.suggestion = suggest(searcher, request.q)
-    page.results = _results(hits, stems)
+    page.items = _results(hits, stems)
     return page
 
 
