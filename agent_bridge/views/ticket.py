@@ -1,14 +1,14 @@
 """The ticket page: thread, customer, similar threads, notes, replies, private details."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from community import clock, markup, threads
-from community.errors import ServiceError
 from community.extensions import db
 from community.forms import ActionForm
+from community.views.actions import press
 from community.models import Post, Thread, User
 
 from .. import canned, history, privacy, tickets
@@ -135,20 +135,11 @@ def private_request(ticket_id):
 def confirm(ticket_id, post_id):
     guard("use_desk")
     ticket = tickets.get_ticket(ticket_id)
-    post = threads.get_post(post_id)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        tickets.confirm_answer(ticket, post, current_user)
-    except ServiceError as error:
-        db.session.rollback()
-        if error.status == 404:
-            raise
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Confirmed as the answer by the support team."), "success")
+
+    def confirm_answer():
+        tickets.confirm_answer(ticket, threads.get_post(post_id), current_user)
+        return _("Confirmed as the answer by the support team.")
+    press(confirm_answer)
     return redirect(_here(ticket))
 
 

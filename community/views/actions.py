@@ -2,9 +2,9 @@
 action page, shared by the feature packages' views."""
 from flask import abort, flash, redirect
 
-from ..errors import Conflict, ValidationError
+from ..errors import Conflict, ServiceError, ValidationError
 from ..extensions import db
-from ..forms import apply_errors
+from ..forms import ActionForm, apply_errors
 
 
 def act(form, call, success, back, on_invalid):
@@ -30,3 +30,22 @@ def act(form, call, success, back, on_invalid):
     if message:
         flash(message, "success")
     return redirect(back(result) if callable(back) else back)
+
+
+def press(call):
+    """A button (a form of nothing but its CSRF token): one service call, commit, and
+    flash the message it returns, or roll back and flash why it was refused. A
+    missing target (404) is raised; the caller answers."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        message = call()
+    except ServiceError as error:
+        db.session.rollback()
+        if error.status == 404:
+            raise
+        flash(error.message, "error")
+    else:
+        db.session.commit()
+        if message:
+            flash(message, "success")

@@ -1,12 +1,12 @@
 """Thread pages, asking, replying, editing, helpful votes, accepted answers, preview."""
-from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
-                   request, url_for)
+from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from .. import categories, listing, markup, threads
-from ..errors import RateLimited, ServiceError, ValidationError
+from ..errors import RateLimited, ValidationError
 
 # Refusals shown at the form, with the member's text kept (a feature may rate-limit).
 FORM_ERRORS = (ValidationError, RateLimited)
@@ -14,6 +14,7 @@ from ..extensions import db
 from ..forms import ActionForm, AskForm, EditForm, ReplyForm, apply_errors
 from ..permissions import require
 from ..template_helpers import post_url, thread_url
+from .actions import press
 
 bp = Blueprint("threads", __name__)
 
@@ -129,21 +130,7 @@ def edit(post_id):
 
 def _action(post_id, act):
     """POST buttons on a post: CSRF, one service call, commit, back to the post."""
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    post = threads.get_post(post_id)
-    try:
-        message = act(post)
-    except ServiceError as error:
-        db.session.rollback()
-        if error.status == 404:
-            raise
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        if message:
-            flash(message, "success")
+    press(lambda: act(threads.get_post(post_id)))
     if request.accept_mimetypes.best == "application/json":
         return jsonify(ok=True)
     return redirect(url_for("threads.post", post_id=post_id))
