@@ -10,6 +10,7 @@ retried with exponential backoff until ``OUTBOX_MAX_ATTEMPTS``. Rows that share 
 Periodic jobs (escalation sweep, digests) are registered with ``periodic`` and run
 by the same worker loop.
 """
+import contextvars
 import logging
 import time
 import traceback
@@ -31,6 +32,7 @@ MAX_BACKOFF_SECONDS = 3600
 
 _handlers = {}
 _periodic = {}
+_retry = contextvars.ContextVar("outbox_retry", default=False)
 
 
 class RetryLater(Exception):
@@ -47,6 +49,13 @@ class PeriodicJob:
     every: timedelta
     func: object
     next_run: object = None
+
+
+def is_retry():
+    """Inside a handler: whether its row ran before (it failed, was put off, or a
+    worker stopped while running it), so what it does outside may already have
+    happened once. A handler whose peer cannot discard repeats looks first."""
+    return _retry.get()
 
 
 def handler(kind):
@@ -105,6 +114,9 @@ def _claim(limit):
     )
     rows = list(db.session.scalars(query))
     for row in rows:
+        if row.claimed_until is not None:
+            # Every run clears its claim, so an expired one means a worker stopped mid-run.
+            row.last_error = row.last_error or "a worker stopped while running it"
         row.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
     db.session.commit()
     return [row.id for row in rows]
@@ -115,6 +127,7 @@ def _run_one(row_id):
     if row is None or row.status != "pending":
         return False
     fn = _handlers.get(row.kind)
+    retry = _retry.set(bool(row.attempts or row.last_error))
     try:
         if fn is None:
             raise LookupError(f"no handler registered for {row.kind!r} (feature switched off?)")
@@ -143,6 +156,8 @@ def _run_one(row_id):
                         row.last_error)
         db.session.commit()
         return False
+    finally:
+        _retry.reset(retry)
     row.status = "done"
     row.attempts += 1
     row.done_at = clock.now()

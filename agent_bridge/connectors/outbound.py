@@ -10,7 +10,7 @@ import logging
 import uuid
 from datetime import timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from community import clock, outbox
 from community.extensions import db
@@ -38,10 +38,9 @@ def on_ticket_event(sender, ticket, event, data, event_id=None, **extra):
     if not connector.outbound or data.get("source") == ticket.connector:
         return
     body = build_event(ticket, event, data, event_id)
-    key = f"bridge-event-{event_id}" if event_id else body["id"]
-    # The key lets the handler find its row and see whether it ran before.
-    outbox.enqueue(KIND, {"connector": ticket.connector, "event": body, "key": key},
-                   key=key, ordering_key=f"bridge-ticket-{ticket.id}")
+    outbox.enqueue(KIND, {"connector": ticket.connector, "event": body},
+                   key=f"bridge-event-{event_id}" if event_id else body["id"],
+                   ordering_key=f"bridge-ticket-{ticket.id}")
 
 
 def build_event(ticket, event, data, event_id=None):
@@ -97,25 +96,13 @@ def deliver(payload):
     event = payload["event"]
     connector = registry.get(payload["connector"])
     try:
-        if _tried_before(payload):
+        if outbox.is_retry():  # an earlier attempt may have reached the helpdesk
             connector.redeliver(event)
         else:
             connector.deliver(event)
     except outbox.RetryLater as exc:
         raise outbox.RetryLater(str(exc), seconds=exc.seconds or _wait(event)) from None
     _pull_forward_the_rest()
-
-
-def _tried_before(payload):
-    """Whether an earlier attempt may have reached the helpdesk: it failed or timed
-    out (the row keeps its error), or a worker stopped while running it (the outbox
-    runs such a row again only when its claim has run out, so it is older than a
-    claim). A row queued before the payload carried its key counts as tried."""
-    row = db.session.scalar(select(OutboxMessage).where(OutboxMessage.key == payload.get("key")))
-    if row is None:
-        return True
-    return bool(row.attempts or row.last_error) or \
-        clock.now() - row.created_at >= timedelta(seconds=outbox.CLAIM_SECONDS)
 
 
 def _wait(event):

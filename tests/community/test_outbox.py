@@ -61,6 +61,43 @@ def test_failures_are_retried_with_backoff_then_delivered_once(app, calls):
     assert OutboxMessage.query.one().status == "done"
 
 
+def test_handlers_know_a_retry_after_a_failure_a_put_off_or_a_stopped_worker(app):
+    seen = []
+    behaviour = ["fail", "later", "ok"]
+
+    @outbox.handler("test.retry")
+    def run(payload):
+        seen.append((payload["n"], outbox.is_retry()))
+        step = behaviour.pop(0) if payload["n"] == 1 else "ok"
+        if step == "fail":
+            raise ConnectionError("timed out")
+        if step == "later":
+            raise outbox.RetryLater("helpdesk busy", seconds=5)
+
+    try:
+        outbox.enqueue("test.retry", {"n": 1}, key="r1")
+        outbox.enqueue("test.retry", {"n": 2}, key="r2")
+        db.session.commit()
+        clock.freeze()
+        outbox.drain()
+        for _ in range(2):
+            clock.travel(timedelta(seconds=10))
+            outbox.drain()
+        assert seen == [(1, False), (2, False), (1, True), (1, True)]
+        assert not outbox.is_retry()  # only inside a handler
+
+        # A worker claimed a row and stopped before it finished: its claim runs out.
+        outbox.enqueue("test.retry", {"n": 3}, key="r3")
+        db.session.commit()
+        assert outbox._claim(10)
+        clock.travel(timedelta(seconds=outbox.CLAIM_SECONDS + 1))
+        seen.clear()
+        assert outbox.drain() == 1
+        assert seen == [(3, True)]
+    finally:
+        outbox._handlers.pop("test.retry", None)
+
+
 def test_row_fails_for_good_after_max_attempts(app, calls):
     app.config["OUTBOX_MAX_ATTEMPTS"] = 3
     calls.flaky["failures"] = 99
