@@ -20,7 +20,7 @@ from collections import OrderedDict
 from whoosh import query as Q
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher
 from whoosh.reading import TermNotFound
-from whoosh.util.numeric import byte_to_length
+from whoosh.util.numeric import byte_to_length, length_to_byte
 
 _LENGTH_OF_BYTE = [byte_to_length(b) for b in range(256)]
 MAX_CACHED_FILTERS = 256
@@ -298,9 +298,14 @@ def _read_postings(leaf, field, text):
 def _length_bytes(leaf, field):
     """The stored length byte of ``field`` for every document of a segment, read
     whole from the codec's lengths column (a byte per document)."""
-    column = leaf._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
-    if column is None:
-        return bytes(leaf.doc_count_all())
-    raw = column._dbfile.get(column._basepos, column._count)
-    return bytes(raw) + bytes(leaf.doc_count_all() - len(raw))
+    count = leaf.doc_count_all()
+    try:
+        column = leaf._perdoc._cached_reader(f"_{field}_len", LENGTHS_COLUMN)
+        if column is None:
+            return bytes(count)
+        raw = column._dbfile.get(column._basepos, column._count)
+    except AttributeError:  # not the codec this was written for: ask document by document
+        return bytes(length_to_byte(leaf.doc_field_length(d, field, 0) or 0)
+                     for d in range(count))
+    return bytes(raw) + bytes(count - len(raw))
 

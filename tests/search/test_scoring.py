@@ -1,10 +1,11 @@
 """The term-at-a-time ranker (search/scoring.py) ranks exactly as Whoosh's own
 exhaustive search would, and counts every match."""
 from whoosh.collectors import FilterCollector, TopCollector
+from whoosh.util.numeric import length_to_byte
 
 from community import threads
 from community.extensions import db
-from search import query, reader
+from search import query, reader, scoring
 
 from .helpers import result_ids
 
@@ -54,6 +55,12 @@ def test_ranker_agrees_with_whoosh_on_every_kind_of_query(app, make_category, ma
 def compare_all(app, category):
     with app.test_request_context(), reader.open_searcher() as searcher:
         assert searcher is not None
+        # The lengths read whole from the codec are the ones Whoosh's own API gives.
+        for leaf, _ in searcher.reader().leaf_readers():
+            for field in ("title", "body", "answers"):
+                assert scoring._length_bytes(leaf, field) == bytes(
+                    length_to_byte(leaf.doc_field_length(d, field, 0) or 0)
+                    for d in range(leaf.doc_count_all()))
         cases = [{"q": w} for w in WORDS] + [
             {"q": "router Rechnung"}, {"q": "Kündigung langsam WLAN"}, {"q": "Rechnug"},
             {"q": "roaming fibre", "category": category.slug}, {"q": "Vertrag", "status": "solved"},
