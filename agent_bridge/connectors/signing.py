@@ -22,13 +22,18 @@ def check(secret, timestamp, given, body, now, max_age):
     """The reason a signed call is refused, or None when it is genuine and fresh."""
     if not secret:
         return "no secret configured"
-    try:
-        sent_at = int(timestamp or "")
-    except ValueError:
+    stamp = (timestamp or "").strip()
+    # Unix seconds in ASCII digits, as ``headers`` sends them; int() alone would also
+    # take "+1_764_000_000" or non-ASCII digits.
+    if not (stamp.isascii() and stamp.isdigit() and len(stamp) <= 12):
         return "missing or malformed timestamp"
+    sent_at = int(stamp)
     if abs(now - sent_at) > max_age:
         return f"stale timestamp ({now - sent_at:+d} s)"
-    expected = signature(secret, timestamp.strip(), body)
-    if not given or not hmac.compare_digest(expected, given.strip()):
+    given = (given or "").strip()
+    # compare_digest raises TypeError on a str with non-ASCII characters; such a
+    # signature is never genuine anyway.
+    if not given.isascii() or not hmac.compare_digest(
+            signature(secret, stamp, body).encode(), given.encode()):
         return "bad signature"
     return None

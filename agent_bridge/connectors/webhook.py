@@ -8,11 +8,13 @@ same way, with replies and status changes (README, "Helpdesk webhook").
 """
 import json
 import logging
+import re
 
 from flask_babel import lazy_gettext as _l
 
 from community import clock
 from community.errors import ValidationError
+from community.threads import BODY_LENGTH
 
 from . import http, inbound, signing
 from .base import Connector as _Base
@@ -93,7 +95,7 @@ def handle_callback(config, raw_body, headers, client="unknown"):
         outcome, post = inbound.reply(NAME, ticket, data["external_id"], data["body"],
                                       agent_id=agent.get("email") or agent["name"],
                                       agent_name=agent["name"], agent_email=agent.get("email"),
-                                      accept=bool(data.get("accept")))
+                                      accept=data.get("accept", False))
         result = {"result": outcome, "ticket_id": ticket.id}
         if post is not None:
             result["post_id"] = post.id
@@ -103,34 +105,91 @@ def handle_callback(config, raw_body, headers, client="unknown"):
     return 200, {"result": outcome, "ticket_id": ticket.id, "status": ticket.status}
 
 
+# Limits of the callback's fields. A reply's body may be as long as any post; ids are
+# what a signed 64-bit database column holds.
+EXTERNAL_ID_MAX = 150
+NAME_MAX = 200
+EMAIL_MAX = 254
+NOTE_MAX = 1000
+BODY_MAX = BODY_LENGTH[1]
+ID_MAX = 2 ** 63 - 1
+# Control characters (tab and line breaks only in multi-line text) and lone surrogates:
+# PostgreSQL refuses NUL, no database encodes a lone surrogate, and neither is text.
+_NOT_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _text_problem(value, limit, multiline=False):
+    """Why the string ``value`` is not acceptable text, or None."""
+    if len(value) > limit:
+        return _l("Use at most %(n)d characters.", n=limit)
+    if (_NOT_TEXT if multiline else _NOT_LINE).search(value):
+        return _l("Control characters and unpaired surrogates are not allowed.")
+    return None
+
+
 def _parse(raw_body):
+    """The callback's fields, each of the type and size it must have; anything else is
+    a ValidationError naming the field, before any of it reaches the database."""
     try:
         data = json.loads(raw_body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         raise ValidationError(_l("The body is not JSON."), code="invalid_json") from None
+    except RecursionError:
+        # The decoder recurses per nesting level; no callback nests more than two.
+        raise ValidationError(_l("The JSON is nested too deeply."),
+                              code="invalid_json") from None
     if not isinstance(data, dict):
         raise ValidationError(_l("The body must be a JSON object."), code="invalid_json")
     fields = {}
     event = data.get("event")
     if event not in ("reply", "status"):
         fields["event"] = _l("Use \"reply\" or \"status\".")
-    if not isinstance(data.get("external_id"), str) or not data["external_id"].strip() \
-            or len(data["external_id"]) > 150:
+    external_id = data.get("external_id")
+    if not isinstance(external_id, str) or not external_id.strip() \
+            or len(external_id) > EXTERNAL_ID_MAX:
         fields["external_id"] = _l("A unique id of up to 150 characters is required.")
-    if not isinstance(data.get("ticket_id"), int) or isinstance(data.get("ticket_id"), bool):
+    elif problem := _text_problem(external_id, EXTERNAL_ID_MAX):
+        fields["external_id"] = problem
+    ticket_id = data.get("ticket_id")
+    if type(ticket_id) is not int:  # not bool, not float
         fields["ticket_id"] = _l("The forum's ticket id (a number) is required.")
+    elif not 1 <= ticket_id <= ID_MAX:
+        fields["ticket_id"] = _l("No ticket has this id.")
     if event == "reply":
-        if not isinstance(data.get("body"), str) or not data["body"].strip():
-            fields["body"] = _l("The reply text is required.")
-        agent = data.get("agent")
-        if not isinstance(agent, dict) or not isinstance(agent.get("name"), str) \
-                or not agent["name"].strip():
-            fields["agent"] = _l("The agent's name is required.")
-        elif agent.get("email") is not None and not isinstance(agent.get("email"), str):
-            fields["agent"] = _l("The agent's e-mail must be a string.")
-    if event == "status" and not isinstance(data.get("status"), str):
-        fields["status"] = _l("The new status is required.")
+        fields.update(_reply_problems(data))
+    if event == "status":
+        if not isinstance(data.get("status"), str):
+            fields["status"] = _l("The new status is required.")
+        note = data.get("note")
+        if note is not None and not isinstance(note, str):
+            fields["note"] = _l("The note must be text.")
+        elif note is not None and (problem := _text_problem(note, NOTE_MAX, multiline=True)):
+            fields["note"] = problem
     if fields:
         raise ValidationError(_l("The callback is incomplete."), fields=fields)
-    data["external_id"] = data["external_id"].strip()
+    data["external_id"] = external_id.strip()
     return data
+
+
+def _reply_problems(data):
+    fields = {}
+    body = data.get("body")
+    if not isinstance(body, str) or not body.strip():
+        fields["body"] = _l("The reply text is required.")
+    elif problem := _text_problem(body, BODY_MAX, multiline=True):
+        fields["body"] = problem
+    agent = data.get("agent")
+    if not isinstance(agent, dict) or not isinstance(agent.get("name"), str) \
+            or not agent["name"].strip():
+        fields["agent"] = _l("The agent's name is required.")
+    elif problem := _text_problem(agent["name"], NAME_MAX):
+        fields["agent"] = problem
+    elif agent.get("email") is not None and not isinstance(agent.get("email"), str):
+        fields["agent"] = _l("The agent's e-mail must be a string.")
+    elif agent.get("email") is not None and (problem := _text_problem(agent["email"], EMAIL_MAX)):
+        fields["agent"] = problem
+    # A real JSON boolean: the string "false" is truthy, and would solve the ticket.
+    if not isinstance(data.get("accept", False), bool):
+        fields["accept"] = _l("Use true or false.")
+    return fields
