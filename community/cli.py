@@ -1,4 +1,6 @@
 """Command line: ``flask --app community users|categories|demo|import|worker|config``."""
+import re
+
 import click
 from flask import current_app
 from flask.cli import AppGroup
@@ -66,13 +68,42 @@ def config_docs():
     click.echo(config.markdown_table(current_app.extensions.get("forum_settings")))
 
 
+def _kind_patterns(ctx, param, value):
+    """``--kinds``/``--exclude-kinds``: comma-separated glob patterns (``*``, ``?``)."""
+    if value is None:
+        return None
+    patterns = [pattern.strip() for pattern in value.split(",") if pattern.strip()]
+    for pattern in patterns:
+        # No [...] classes: the same pattern is matched by SQL LIKE in the claim.
+        if not re.fullmatch(r"[\w.*?-]+", pattern):
+            raise click.BadParameter(f"{pattern!r}: use letters, digits, '.', '_', '-', "
+                                     "'*' (any characters) and '?' (one character)")
+    if not patterns:
+        raise click.BadParameter("give at least one pattern, e.g. 'bridge.*'")
+    if param.name == "kinds":
+        for pattern in patterns:
+            if not outbox.known_kinds([pattern]):
+                # A typo would leave this worker serving nothing, silently.
+                raise click.BadParameter(f"no outbox kind matches {pattern!r} (kinds: "
+                                         f"{', '.join(outbox.known_kinds(['*']))})")
+    return patterns
+
+
 @click.command("worker")
 @click.option("--once", is_flag=True, help="Run what is due now, then exit.")
-def worker(once):
+@click.option("--kinds", metavar="PATTERNS", callback=_kind_patterns,
+              help="Serve only outbox rows of these kinds: comma-separated glob patterns, "
+                   "e.g. 'bridge.*' for a worker of the helpdesk deliveries alone.")
+@click.option("--exclude-kinds", metavar="PATTERNS", callback=_kind_patterns,
+              help="Never serve rows of these kinds, e.g. 'bridge.*' when another worker "
+                   "serves them.")
+def worker(once, kinds, exclude_kinds):
     """Run outbox deliveries and periodic jobs."""
     if not once:
-        click.echo(f"Worker running (database {db.engine.url.render_as_string(hide_password=True)}).")
-    outbox.work(once=once)
+        click.echo(f"Worker running (database {db.engine.url.render_as_string(hide_password=True)}"
+                   f"{'; kinds ' + ','.join(kinds) if kinds else ''}"
+                   f"{'; not ' + ','.join(exclude_kinds) if exclude_kinds else ''}).")
+    outbox.work(once=once, kinds=kinds, exclude_kinds=exclude_kinds or ())
     if once:
         click.echo(f"Done; {outbox.pending_count()} rows still pending.")
 

@@ -9,8 +9,12 @@ retried with exponential backoff until ``OUTBOX_MAX_ATTEMPTS``. Rows that share 
 
 Periodic jobs (escalation sweep, digests) are registered with ``periodic`` and run
 by the same worker loop.
+
+A worker may serve only some kinds (glob patterns over ``kind``, e.g. ``bridge.*``),
+so that one slow peer, such as a helpdesk, holds up only the worker that serves it.
 """
 import contextvars
+import fnmatch
 import logging
 import time
 import traceback
@@ -18,7 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, false, or_, select, true
 from sqlalchemy.orm import aliased
 
 from . import clock
@@ -92,7 +96,28 @@ def backoff(attempts):
     return timedelta(seconds=min(MAX_BACKOFF_SECONDS, 5 * 2 ** max(0, attempts - 1)))
 
 
-def _claim(limit):
+def known_kinds(patterns):
+    """The registered kinds that match any of the glob ``patterns``."""
+    return sorted(kind for kind in _handlers
+                  if any(fnmatch.fnmatchcase(kind, pattern) for pattern in patterns))
+
+
+def _kind_like(pattern):
+    # Glob to LIKE: ``*`` any characters, ``?`` one; LIKE's own wildcards are literal.
+    escaped = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return OutboxMessage.kind.like(escaped.replace("*", "%").replace("?", "_"), escape="\\")
+
+
+def _kinds_served(kinds, exclude_kinds):
+    """Rows whose kind matches one of ``kinds`` (any kind when None) and none of
+    ``exclude_kinds``."""
+    served = true() if kinds is None else or_(false(), *map(_kind_like, kinds))
+    if exclude_kinds:
+        served = and_(served, ~or_(*map(_kind_like, exclude_kinds)))
+    return served
+
+
+def _claim(limit, kinds=None, exclude_kinds=()):
     now = clock.now()
     earlier = aliased(OutboxMessage)
     blocked = exists().where(
@@ -107,6 +132,7 @@ def _claim(limit):
             OutboxMessage.run_after <= now,
             or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
             or_(OutboxMessage.ordering_key.is_(None), ~blocked),
+            _kinds_served(kinds, exclude_kinds),
         )
         .order_by(OutboxMessage.id)
         .limit(limit)
@@ -167,11 +193,12 @@ def _run_one(row_id):
     return True
 
 
-def run_due(limit=100):
-    """Run the outbox rows that are due now. Returns how many succeeded."""
+def run_due(limit=100, kinds=None, exclude_kinds=()):
+    """Run the outbox rows that are due now (of the kinds matching the glob patterns
+    ``kinds``, all when None, and not ``exclude_kinds``). Returns how many succeeded."""
     done = 0
     while True:
-        ids = _claim(limit)
+        ids = _claim(limit, kinds, exclude_kinds)
         if not ids:
             return done
         progressed = 0
@@ -205,12 +232,13 @@ def drain():
     return run_due()
 
 
-def work(once=False):
-    """The worker loop: due outbox rows and periodic jobs, until interrupted."""
+def work(once=False, kinds=None, exclude_kinds=()):
+    """The worker loop: due outbox rows (of the kinds given, as in ``run_due``) and
+    periodic jobs, until interrupted."""
     poll = current_app.config["WORKER_POLL_SECONDS"]
     while True:
         run_periodic(force=once)
-        run_due()
+        run_due(kinds=kinds, exclude_kinds=exclude_kinds)
         db.session.remove()
         if once:
             return

@@ -3,9 +3,16 @@ every connector shares: a helpdesk that is unreachable, slow, overloaded (429) o
 failing (5xx) means "try again later" (``RetryLater``: the outbox keeps the row and
 nothing is lost); any other refusal (4xx) is a real error (``HelpdeskRejected``),
 retried with the outbox's backoff and finally shown as failed on the health page.
+
+``timeout`` is the whole call's deadline, not urllib's per socket operation: a
+helpdesk that trickles its answer a byte at a time would otherwise hold the worker
+(and every outbox row behind it) for as long as it likes.
 """
+import functools
+import http.client
+import io
 import json
-import socket
+import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
@@ -33,7 +40,88 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-_opener = urllib.request.build_opener(_NoRedirect)
+def _remaining(deadline):
+    left = deadline - time.monotonic()
+    if left <= 0:
+        raise TimeoutError("the call's deadline has passed")
+    return left
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The response's socket, read with the socket timeout set to what is left of the
+    call's time before every read (status line, headers and body alike)."""
+
+    def __init__(self, sock, deadline):
+        self._sock = sock
+        # A SocketIO keeps the socket open after urllib closes the connection's handle.
+        self._raw = sock.makefile("rb", buffering=0)
+        self._deadline = deadline
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        self._sock.settimeout(_remaining(self._deadline))
+        return self._raw.readinto(buffer)
+
+    def close(self):
+        self._raw.close()
+        super().close()
+
+
+class _DeadlineSocket:
+    """What ``HTTPResponse`` is given instead of the socket: it only calls makefile."""
+
+    def __init__(self, sock, deadline):
+        self._sock, self._deadline = sock, deadline
+
+    def makefile(self, mode):
+        return io.BufferedReader(_DeadlineReader(self._sock, self._deadline))
+
+
+class _DeadlineConnection:
+    """Connecting, the TLS handshake, sending and reading the answer share one deadline."""
+
+    def __init__(self, *args, deadline, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._deadline = deadline
+        create = self._create_connection
+
+        def create_connection(address, timeout, source_address):
+            sock = create(address, _remaining(deadline), source_address)
+            sock.settimeout(_remaining(deadline))  # what the TLS handshake may take
+            return sock
+        self._create_connection = create_connection
+
+    def send(self, data):
+        if self.sock is not None:
+            self.sock.settimeout(_remaining(self._deadline))
+        super().send(data)
+
+    def response_class(self, sock, *args, **kwargs):
+        return http.client.HTTPResponse(_DeadlineSocket(sock, self._deadline), *args, **kwargs)
+
+
+class _HTTPConnection(_DeadlineConnection, http.client.HTTPConnection):
+    pass
+
+
+class _HTTPSConnection(_DeadlineConnection, http.client.HTTPSConnection):
+    pass
+
+
+class _HTTPHandler(urllib.request.HTTPHandler):
+    def http_open(self, req):
+        return self.do_open(functools.partial(_HTTPConnection, deadline=req.deadline), req)
+
+
+class _HTTPSHandler(urllib.request.HTTPSHandler):
+    def https_open(self, req):
+        return self.do_open(functools.partial(_HTTPSConnection, deadline=req.deadline), req,
+                            context=self._context)
+
+
+_opener = urllib.request.build_opener(_NoRedirect, _HTTPHandler, _HTTPSHandler)
 
 
 def request(method, url, *, body=None, headers=None, timeout=10.0, retry_after=None):
@@ -43,6 +131,7 @@ def request(method, url, *, body=None, headers=None, timeout=10.0, retry_after=N
     backoff decide.
     """
     req = urllib.request.Request(url, data=body, method=method, headers=headers or {})
+    req.deadline = time.monotonic() + timeout
     try:
         with _opener.open(req, timeout=timeout) as answer:
             return Response(answer.status, answer.read(), dict(answer.headers))
@@ -52,12 +141,12 @@ def request(method, url, *, body=None, headers=None, timeout=10.0, retry_after=N
             raise RetryLater(f"HTTP {error.code} from {_host(url)}: {detail}",
                              seconds=retry_after) from None
         raise HelpdeskRejected(f"HTTP {error.code} from {_host(url)}: {detail}") from None
-    except (TimeoutError, socket.timeout):
+    except TimeoutError:
         raise RetryLater(f"{_host(url)} did not answer within {timeout:g} s",
                          seconds=retry_after) from None
     except (urllib.error.URLError, ConnectionError, OSError) as error:
         reason = getattr(error, "reason", error)
-        if isinstance(reason, (TimeoutError, socket.timeout)):
+        if isinstance(reason, TimeoutError):
             raise RetryLater(f"{_host(url)} did not answer within {timeout:g} s",
                              seconds=retry_after) from None
         raise RetryLater(f"{_host(url)} unreachable: {reason}", seconds=retry_after) from None

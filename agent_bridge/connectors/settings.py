@@ -14,7 +14,8 @@ SETTINGS = [
             "Shared secret of the HMAC-SHA256 signatures in both directions (connector "
             "`webhook`); at least 16 characters.", secret=True),
     Setting("BRIDGE_CONNECTOR_TIMEOUT", 10.0,
-            "Seconds to wait for the helpdesk before a delivery is retried later."),
+            "Seconds one call to the helpdesk may take in all (connecting, sending, the "
+            "whole answer) before a delivery is retried later."),
     Setting("BRIDGE_WEBHOOK_MAX_AGE", 300,
             "Seconds a signed callback stays valid (its timestamp may be this far off)."),
     Setting("RT_URL", "",
