@@ -31,13 +31,23 @@ KINDS = {
     "customer_number": _l("a customer or contract number"),
 }
 
+# Every pattern runs over what members type, so each must be linear in the text's
+# length: a match may only start where a run of its characters starts (a lookbehind),
+# and every repetition has an upper bound, so the work per start is a constant
+# (tests/abuse/test_redos.py checks both). Unbounded `[\w.+-]+@` took 20 s on
+# 100,000 characters.
 _IBAN = re.compile(r"\b([A-Z]{2}\d{2}(?: ?[A-Z0-9]{4}){2,7}(?: ?[A-Z0-9]{1,4})?)\b")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-z]{2,}", re.IGNORECASE)
-_PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d ()/.-]{6,}\d(?!\w)")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,6}\.[a-z]{2,24}",
+                    re.IGNORECASE)
+_PHONE = re.compile(r"(?<![\w+])(?:\+|00)?\(?\d[\d ()/.-]{6,24}\d(?!\w)")
 _NUMBER = re.compile(
-    r"\b(?:kunden|vertrags|customer|contract|account|konto|kd|vertrag|kunde)[\w-]*"
-    r"\s*(?:nr\.?|nummer|number|no\.?|#)?\s*[:#.]?\s*[A-Z]{0,4}[-/ ]?\d[\d/ -]{4,}",
+    r"\b(?:kunden|vertrags|customer|contract|account|konto|kd|vertrag|kunde)[\w-]{0,20}"
+    r"\s{0,3}(?:nr\.?|nummer|number|no\.?|#)?\s{0,3}[:#.]?\s{0,3}[A-Z]{0,4}[-/ ]?\d[\d/ -]{4,30}",
     re.IGNORECASE)
+PATTERNS = (_IBAN, _EMAIL, _PHONE, _NUMBER)
+# Longer text than any field accepts is refused by the core's length checks; the
+# warning never needs to read further than that.
+SCAN_LIMIT = 50_000
 
 
 def _iban_valid(text):
@@ -55,7 +65,7 @@ def _phone_like(text):
 
 def public_data(text):
     """Kinds of private data found in ``text``, in a fixed order."""
-    text = text or ""
+    text = (text or "")[:SCAN_LIMIT]
     found = []
     if any(_iban_valid(m.group(1)) for m in _IBAN.finditer(text.upper())):
         found.append("iban")

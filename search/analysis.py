@@ -14,6 +14,11 @@ German compounds ("Rechnungsadresse") are split by ``split_compound`` against
 the vocabulary of the index; the parts go to their own field (see index.py and
 bench/RESULTS.md for the decision and its figures).
 
+Words longer than ``MAX_WORD`` are not words (a pasted hash, a key held down): they
+are left out of the index and of queries, so no step above costs more than a
+constant per word. Stemming and compound splitting are not linear in a word's
+length; one 49,999-letter "word" kept the worker busy for nine minutes.
+
 The analyzers are pickled into the index's schema by Whoosh, so they are built
 from importable classes and hold no caches or readers themselves.
 """
@@ -30,6 +35,9 @@ TRANSLITERATION = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss",
                                  "œ": "oe", "ø": "oe", "ł": "l", "đ": "d", "ı": "i"})
 # "Weg" (path) and "Will" (a name) are words people search for; keep them.
 _KEPT = {"weg"}
+# The longest German words people write are about 40–60 letters
+# ("Donaudampfschifffahrtsgesellschaftskapitän" has 42).
+MAX_WORD = 64
 
 _stem_de = stemmer_for_language("de")
 _stem_en = stemmer_for_language("en")
@@ -61,10 +69,17 @@ def german_stem(folded):
 
 
 class FoldFilter(Filter):
-    """Umlaut/ß transliteration and accent folding (see ``fold``)."""
+    """Umlaut/ß transliteration and accent folding (see ``fold``); drops tokens longer
+    than ``MAX_WORD`` (indexes built before the cap pickled this filter too, so the
+    cap lives here rather than in a filter of its own)."""
 
     def __call__(self, tokens):
         for t in tokens:
+            if len(t.text) > MAX_WORD:
+                if t.removestops is False:  # highlighting wants every token
+                    t.stopped = True
+                    yield t
+                continue
             t.text = fold(t.text)
             yield t
 
@@ -136,6 +151,8 @@ def terms(text):
     """Query terms of ``text``: one tuple of stems per word, stop words left out."""
     result = []
     for word in words(text):
+        if len(word) > MAX_WORD:
+            continue
         folded = fold(word)
         if len(folded) > 1 and folded not in STOP_WORDS:
             result.append((word, folded, stems(folded)))
@@ -146,6 +163,9 @@ def terms(text):
 
 MIN_COMPOUND = 9    # shorter words are rarely compounds worth splitting ("Passwort")
 MIN_PART = 4        # shorter parts are mostly noise ("Ei", "Tor", "Bau")
+# Splitting stems every cut of the word: quadratic in its length. Longer words are
+# left whole (4,000 letters took 3.2 s).
+MAX_COMPOUND = 40
 
 
 def split_compound(folded, known, depth=2):
@@ -157,7 +177,7 @@ def split_compound(folded, known, depth=2):
     (the last part names the thing: a Rechnungsadresse is an Adresse). Returns the
     German stems of the parts, or [] when the word is not a compound of known words.
     """
-    if len(folded) < MIN_COMPOUND or not folded.isalpha():
+    if not MIN_COMPOUND <= len(folded) <= MAX_COMPOUND or not folded.isalpha():
         return []
     for cut in range(MIN_PART, len(folded) - MIN_PART + 1):
         head, tail = folded[:cut], folded[cut:]

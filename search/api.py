@@ -15,7 +15,6 @@ bp = Blueprint("search_api", __name__, url_prefix="/api/v1")
 bp.before_request(authenticate)
 
 MAX_LIMIT = 20
-MAX_BODY_CHARS = 5000
 
 
 def _thread_fields(thread):
@@ -59,7 +58,7 @@ def _limit(raw):
 def similar_threads():
     require(api_user(), "search")
     title = (request.args.get("title") or "").strip()
-    body = (request.args.get("body") or "")[:MAX_BODY_CHARS]
+    body = request.args.get("body") or ""
     limit = _limit(request.args.get("limit"))
     if not title and not body.strip():
         raise ValidationError(_l("Please correct the marked fields."),
@@ -139,7 +138,7 @@ PATHS = {
         "tags": ["search"], "security": [{}, {"bearerAuth": []}],
         "parameters": [
             _query("title", "The question's title (this or `body` is required)."),
-            _query("body", f"The question's text (the first {MAX_BODY_CHARS} characters "
+            _query("body", f"The question's text (the first {similar.MAX_BODY_CHARS} characters "
                            "count)."),
             _query("limit", f"How many, 1 to {MAX_LIMIT}.",
                    {"type": "integer", "minimum": 1, "maximum": MAX_LIMIT, "default": 5}),

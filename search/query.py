@@ -227,7 +227,8 @@ def suggest(searcher, text):
     index_reader = searcher.reader()
     words, changed = [], False
     for word in analysis.words(text)[:MAX_WORDS]:
-        if len(word) < 3 or not word.isalpha() or _known(index_reader, word):
+        if (not 3 <= len(word) <= reader.MAX_TYPO_WORD or not word.isalpha()
+                or _known(index_reader, word)):
             words.append(word)
             continue
         found = corrector.suggest(word, limit=1, maxdist=1 if len(word) < 6 else 2, prefix=1)

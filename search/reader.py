@@ -105,9 +105,15 @@ def word_query(stems, parts=(), fields=FIELDS, boost=1.0):
     return Q.Or(alternatives)
 
 
+# Typo matching walks a Levenshtein automaton over the vocabulary; its cost grows with
+# the word, and nobody mistypes a 30-letter word in a way we could correct.
+MAX_TYPO_WORD = 30
+
+
 def fuzzy_query(word):
-    """Words within one or two typos (by length) of ``word``, or None for short words."""
-    if len(word) < 4 or not word.isalpha():
+    """Words within one or two typos (by length) of ``word``, or None for short words
+    (and for very long ones)."""
+    if not 4 <= len(word) <= MAX_TYPO_WORD or not word.isalpha():
         return None
     # Whoosh's automaton counts a swapped pair of letters as two edits ("Vertrga").
     return Q.FuzzyTerm("spell", word, maxdist=1 if len(word) < 6 else 2, prefixlength=1,

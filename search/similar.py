@@ -22,6 +22,10 @@ from . import analysis, reader
 FIELDS = (("title", 1.0), ("body", 1.0), ("answers", 0.6), ("parts", 0.3))
 TITLE_WEIGHT = 1.0
 BODY_TERMS = 100    # a pasted log should not become a 1,000-word query
+# What a similarity query reads at most: the longest title a thread may have, and
+# enough of the body for its distinctive words (anyone may ask, without logging in).
+MAX_TITLE_CHARS = 200
+MAX_BODY_CHARS = 5000
 PHRASE_BOOST = 0.0
 # Suggestions scoring below this share of the best one are noise, not suggestions.
 MIN_SHARE = 0.25
@@ -90,7 +94,8 @@ def similar(title, body="", limit=5, solved_first=True, exclude=None):
     with reader.open_searcher() as searcher:
         if searcher is None:
             return []
-        hits = scored_ids(searcher, title or "", body or "", limit=limit * 3 + 5)
+        hits = scored_ids(searcher, (title or "")[:MAX_TITLE_CHARS],
+                          (body or "")[:MAX_BODY_CHARS], limit=limit * 3 + 5)
     hits = [(i, s) for i, s in hits if i != exclude]
     if not hits:
         return []
