@@ -3,12 +3,17 @@ post after all. That is a question answered without being asked, the number the
 service dashboard wants per day.
 
 Opening a suggestion records a ``SuggestionOpen`` for the member's ask session (a
-random token of the ask form). Posting a question marks the member's open sessions
+token of the ask form, signed for that member: the link is a plain GET so it opens
+in a new tab and without JavaScript, and a link or image someone else planted in a
+post cannot record opens for its readers, since it cannot carry their token). Posting a question marks the member's open sessions
 as "asked anyway". ``settle`` (a periodic worker job) folds every session whose last
 open is older than ``SEARCH_DEFLECTION_HOURS`` into ``DeflectionDay`` and deletes
 its rows, so only counts are kept, not who read what.
 """
+import hashlib
+import hmac
 import re
+import secrets
 from datetime import timedelta
 
 from flask import current_app
@@ -20,20 +25,38 @@ from community.permissions import require
 
 from .models import DeflectionDay, SuggestionOpen
 
-DRAFT = re.compile(r"[A-Za-z0-9_-]{1,32}")
+DRAFT = re.compile(r"([0-9a-f]{12})-([0-9a-f]{16})")
 
 
-def clean_draft(raw):
-    raw = (raw or "").strip()
-    return raw if DRAFT.fullmatch(raw) else ""
+def _signature(user_id, nonce):
+    key = current_app.config["SECRET_KEY"].encode()
+    message = f"search-draft:{user_id}:{nonce}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
+
+
+def issue_draft(user):
+    """A new ask session's token, valid for ``user`` only (29 characters)."""
+    nonce = secrets.token_hex(6)
+    return f"{nonce}-{_signature(getattr(user, 'id', None), nonce)}"
+
+
+def valid_draft(user, raw):
+    """``raw`` if it is an ask session token issued to ``user``, else None."""
+    match = DRAFT.fullmatch((raw or "").strip())
+    if not match or not getattr(user, "is_authenticated", False):
+        return None
+    nonce, signature = match.groups()
+    return raw.strip() if hmac.compare_digest(signature, _signature(user.id, nonce)) else None
 
 
 def record_open(user, thread, draft):
-    """``user`` opened ``thread`` from the suggestions of ask session ``draft``."""
+    """``user`` opened ``thread`` from the suggestions of ask session ``draft``; only
+    a session issued to ``user`` counts."""
     require(user, "view_thread", thread)
-    if not getattr(user, "is_authenticated", False):
-        return None   # only members ask, so only their opens can be deflections
-    row = SuggestionOpen(user_id=user.id, draft=clean_draft(draft), thread_id=thread.id,
+    draft = valid_draft(user, draft)
+    if draft is None:
+        return None   # a visitor, or a link that was not made for this member
+    row = SuggestionOpen(user_id=user.id, draft=draft, thread_id=thread.id,
                          opened_at=clock.now())
     db.session.add(row)
     return row

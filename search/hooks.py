@@ -1,7 +1,6 @@
 """What the search package adds to the core's pages through its hook lists."""
-import secrets
-
 from flask import current_app, g, render_template, request
+from flask_login import current_user
 from markupsafe import Markup
 
 from . import deflection
@@ -10,7 +9,8 @@ from . import deflection
 def ask_form_similar(form):
     """Similar questions on the ask form: live with JavaScript (search/static/similar.js),
     or after the "Check for similar questions" button without it."""
-    draft = deflection.clean_draft(request.form.get("search_draft")) or secrets.token_urlsafe(12)
+    draft = (deflection.valid_draft(current_user, request.form.get("search_draft"))
+             or deflection.issue_draft(current_user))
     return Markup(render_template(
         "search/_ask_similar.html", form=form, draft=draft,
         checked=g.get("search_similar_checked", False),

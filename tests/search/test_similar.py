@@ -165,3 +165,22 @@ def test_opening_a_hidden_thread_from_a_forged_link_is_refused(browser, make_use
     db.session.commit()
     browser(make_user()).get(f"/search/open/{thread.id}?draft=abc", status=403)
     assert db.session.scalar(db.select(db.func.count(SuggestionOpen.id))) == 0
+
+
+def test_a_planted_open_link_records_nothing_for_its_readers(browser, make_user, answered):
+    """An image in a post pointing at /search/open/… made every reader's browser record
+    a deflection open (a GET with an effect). Only a draft issued to the member counts:
+    another member's draft, a made-up one or none records nothing, and the reader still
+    gets the thread."""
+    attacker, reader = browser(make_user()), browser(make_user())
+    planted = check_similar(attacker.get("/ask"), "Change of bank account") \
+        .html.select(".similar-list a")[0]["href"]
+    thread = answered["solved"]
+    for href in (planted, f"/search/open/{thread.id}?draft=abc",
+                 f"/search/open/{thread.id}?draft={'0' * 12}-{'0' * 16}",
+                 f"/search/open/{thread.id}"):
+        assert reader.get(href).status_int == 302
+    assert db.session.scalar(db.select(db.func.count(SuggestionOpen.id))) == 0
+    # The attacker's own link still counts for the attacker, once per open.
+    attacker.get(planted)
+    assert db.session.scalar(db.select(db.func.count(SuggestionOpen.id))) == 1
