@@ -7,9 +7,10 @@ transaction.
 """
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, inspect, select
+from sqlalchemy import delete, func, inspect, select
 
 from . import clock, events, markup
+from .dbutil import insert_ignoring_duplicate
 from .errors import Conflict, NotFound, ValidationError
 from .extensions import db
 from .models import Category, Post, PostRevision, Tag, Thread, Vote
@@ -113,9 +114,30 @@ def create_thread(user, category, title, body, tags=(), created_at=None):
     return thread
 
 
+def _reread(row, **options):
+    """Read ``row``'s columns again (its loaded relationships stay loaded)."""
+    db.session.flush()  # a refresh drops unflushed changes
+    db.session.refresh(row, [attr.key for attr in inspect(type(row)).column_attrs], **options)
+    return row
+
+
 def _lock_thread(thread):
-    """Serialise writers of one thread (row lock on PostgreSQL; SQLite locks the file)."""
-    db.session.execute(select(Thread.id).where(Thread.id == thread.id).with_for_update())
+    """Lock the thread's row until commit and read it again.
+
+    Every writer of a thread's counters and accepted answer holds this lock (a row
+    lock on PostgreSQL; SQLite lets one writer in at a time), so the thread as read
+    now is what its category has counted, not a copy loaded before another writer
+    committed: counting from such a copy is how a category's post_count drifted.
+    """
+    return _reread(thread, with_for_update=True)
+
+
+def _lock_thread_of(post):
+    """Lock the thread ``post`` is in and read both again (a merge may move the post)."""
+    while True:
+        thread = _lock_thread(db.session.get(Thread, post.thread_id))
+        if _reread(post).thread_id == thread.id:
+            return thread
 
 
 def reply(user, thread, body, created_at=None, is_official=False):
@@ -189,27 +211,33 @@ def edit_post(user, post, body, title=None, tags=None, reason=""):
 
 
 def toggle_helpful(user, post):
-    """Vote a reply helpful, or take the vote back. Returns True when the vote now stands."""
+    """Vote a reply helpful, or take the vote back. Returns True when the vote now stands.
+
+    The counts move by the vote rows the statements actually deleted or inserted: the
+    same person's requests racing each other (one token, many clicks) neither fail on
+    the unique vote nor take one vote back twice.
+    """
+    _lock_thread_of(post)
     require(user, "vote_helpful", post,
             message=_l("You cannot vote on your own posts.") if user.is_authenticated
             and user.id == post.author_id else None)
-    vote = db.session.scalar(select(Vote).where(Vote.post_id == post.id, Vote.user_id == user.id))
-    delta = -1 if vote else 1
-    if vote:
-        db.session.delete(vote)
-    else:
-        db.session.add(Vote(post_id=post.id, user_id=user.id, created_at=clock.now()))
-    post.helpful_count = Post.helpful_count + delta
-    db.session.execute(db.update(Thread).where(Thread.id == post.thread_id)
-                       .values(helpful_count=Thread.helpful_count + delta))
-    db.session.flush()
-    events.post_voted.send(_app(), post=post, user=user, helpful=delta > 0)
-    return delta > 0
+    delta = -db.session.execute(
+        delete(Vote).where(Vote.post_id == post.id, Vote.user_id == user.id)).rowcount
+    if not delta:
+        delta = int(insert_ignoring_duplicate(Vote, ["post_id", "user_id"], {
+            "post_id": post.id, "user_id": user.id, "created_at": clock.now()}) is not None)
+    if delta:  # only visible replies can be voted on, and the thread sums exactly those
+        post.helpful_count = Post.helpful_count + delta
+        db.session.execute(db.update(Thread).where(Thread.id == post.thread_id)
+                           .values(helpful_count=Thread.helpful_count + delta))
+        db.session.flush()
+        events.post_voted.send(_app(), post=post, user=user, helpful=delta > 0)
+    return delta >= 0
 
 
 def accept_answer(user, post):
     """Mark ``post`` as the accepted answer of its thread (replacing any earlier one)."""
-    thread = db.session.get(Thread, post.thread_id)
+    thread = _lock_thread_of(post)
     require(user, "accept_answer", thread)
     if post.is_question or post.visibility != "visible":
         raise Conflict(_l("Only a visible answer can be accepted."), code="not_acceptable")
@@ -228,6 +256,7 @@ def accept_answer(user, post):
 
 
 def remove_accepted_answer(user, thread):
+    _lock_thread(thread)
     require(user, "accept_answer", thread)
     if thread.accepted_post_id is None:
         return thread
@@ -255,10 +284,10 @@ def set_post_visibility(user, post, visibility):
     """
     if visibility not in ("visible", "pending", "hidden", "deleted"):
         raise ValidationError(_l("Unknown visibility."), fields={"visibility": visibility})
+    thread = _lock_thread_of(post)
     old = post.visibility
     if old == visibility:
         return post
-    thread = db.session.get(Thread, post.thread_id)
     before = _snapshot(thread)
     post.visibility = visibility
     db.session.flush()
@@ -283,20 +312,26 @@ def set_thread_status(user, thread, status):
 
 
 def _snapshot(thread):
+    """What ``thread`` adds to its category's counters; read under ``_lock_thread``."""
     visible = thread.visibility == "visible"
     return visible, (thread.reply_count + 1) if visible else 0, visible and thread.is_solved
 
 
 def refresh_counters(thread, was_visible, had_posts, was_solved):
-    """Recompute the thread's counters and apply the difference to its category."""
-    first = db.session.get(Post, thread.first_post_id)
-    thread.visibility = first.visibility
+    """Recompute the thread's counters and apply the difference to its category.
+
+    Callers hold ``_lock_thread`` and took ``was_visible, had_posts, was_solved`` from
+    ``_snapshot`` under it; the category's counters change by SQL expressions, as
+    writers of its other threads change them at the same time.
+    """
+    thread.visibility = db.session.scalar(  # the question as committed, not as loaded
+        select(Post.visibility).where(Post.id == thread.first_post_id))
     replies, helpful = db.session.execute(
         select(func.count(Post.id), func.coalesce(func.sum(Post.helpful_count), 0))
         .where(Post.thread_id == thread.id, Post.visibility == "visible", Post.number > 1)).one()
     last = db.session.scalar(
         select(Post).where(Post.thread_id == thread.id, Post.visibility == "visible")
-        .order_by(Post.number.desc()).limit(1)) or first
+        .order_by(Post.number.desc()).limit(1)) or db.session.get(Post, thread.first_post_id)
     thread.reply_count = replies
     thread.helpful_count = helpful
     thread.last_post_id = last.id
