@@ -1,19 +1,21 @@
-"""Accounts: registration, login with throttling, passwords, language, API tokens."""
+"""Accounts: registration and login with throttling, passwords, language, API tokens."""
 import hashlib
+import ipaddress
+import math
 import secrets
 from datetime import timedelta
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from flask_babel import lazy_gettext as _l, ngettext
+from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import clock, events
 from .errors import Forbidden, NotFound, RateLimited, ValidationError
 from .extensions import db
 from .models import ApiToken, LoginAttempt, User
-from .models.accounts import ROLES
+from .models.accounts import ROLES, Registration
 
 PASSWORD_METHOD = "scrypt"
 MIN_PASSWORD_LENGTH = 10
@@ -103,40 +105,121 @@ def create_user(email, name, password, role="customer", locale=None, staff_title
     return user
 
 
-def register(email, name, password, locale=None, form=None):
+def _wait(model, condition, limit, window):
+    """Seconds until fewer than ``limit`` rows of ``model`` matching ``condition`` were
+    created within the last ``window`` (0: fewer already; a limit of 0 is no limit).
+    The rows live in the database, so every web host counts the same."""
+    if limit <= 0:
+        return 0
+    now = clock.now()
+    newest = db.session.scalars(
+        select(model.created_at).where(condition, model.created_at > now - window)
+        .order_by(model.created_at.desc()).limit(limit)).all()
+    if len(newest) < limit:
+        return 0
+    # Once the limit-th newest row leaves the window, one more is allowed.
+    return max(1, math.ceil((newest[-1] + window - now).total_seconds()))
+
+
+def network_of(ip):
+    """The network an address is counted in: its IPv4 /24 or IPv6 /64."""
+    try:
+        address = ipaddress.ip_address(ip.split("%")[0])
+    except ValueError:
+        return ip[:64]
+    if address.version == 6 and address.ipv4_mapped:
+        address = address.ipv4_mapped
+    network = (ipaddress.IPv4Network((int(address), 24), strict=False) if address.version == 4
+               else ipaddress.IPv6Network((int(address), 64), strict=False))
+    return str(network)
+
+
+def _registration_wait(ip):
+    config = current_app.config
+    window = timedelta(minutes=config["REGISTRATION_WINDOW_MINUTES"])
+    return max(_wait(Registration, Registration.ip == ip[:64],
+                     config["REGISTRATION_MAX_PER_IP"], window),
+               _wait(Registration, Registration.network == network_of(ip),
+                     config["REGISTRATION_MAX_PER_NETWORK"], window))
+
+
+def _minutes(seconds):
+    return max(1, math.ceil(seconds / 60))
+
+
+def register(email, name, password, locale=None, form=None, ip="unknown"):
+    """Create a customer's account from the registration form of client address ``ip``.
+
+    Raises RateLimited when too many accounts were registered from the address or its
+    network within the window (nothing is counted for a refused registration).
+    """
+    wait = _registration_wait(ip)
+    if wait:
+        raise RateLimited(ngettext("Too many accounts were registered from your network "
+                                   "recently. Please try again in %(num)d minute.",
+                                   "Too many accounts were registered from your network "
+                                   "recently. Please try again in %(num)d minutes.",
+                                   _minutes(wait)), retry_after=wait)
     for check in registration_checks:
         problem = check(form or {})
         if problem:
             raise ValidationError(problem, code="registration_refused")
-    return create_user(email, name, password, role="customer", locale=locale)
+    user = create_user(email, name, password, role="customer", locale=locale)
+    db.session.add(Registration(ip=ip[:64], network=network_of(ip), created_at=clock.now()))
+    db.session.flush()
+    return user
 
 
-def _recent_failures(column, value):
-    window = timedelta(minutes=current_app.config["LOGIN_WINDOW_MINUTES"])
-    return db.session.scalar(
-        select(func.count()).select_from(LoginAttempt)
-        .where(column == value, LoginAttempt.created_at > clock.now() - window))
+def _login_wait(email, ip):
+    """Seconds this address must wait before trying ``email`` again (0: it may try now).
+
+    Failures count per (account, address) pair and per address within the short window,
+    so an attacker elsewhere never locks the owner out; a slower account-wide limit stops
+    attacks spread over many addresses, but spares the addresses the owner logged in
+    from before.
+    """
+    config = current_app.config
+    failed = LoginAttempt.succeeded.is_(False)
+    window = timedelta(minutes=config["LOGIN_WINDOW_MINUTES"])
+    wait = max(_wait(LoginAttempt, failed & (LoginAttempt.email == email) & (LoginAttempt.ip == ip),
+                     config["LOGIN_MAX_FAILURES"], window),
+               _wait(LoginAttempt, failed & (LoginAttempt.ip == ip),
+                     config["LOGIN_MAX_FAILURES_PER_IP"], window))
+    account_wait = _wait(LoginAttempt, failed & (LoginAttempt.email == email),
+                         config["LOGIN_MAX_FAILURES_PER_ACCOUNT"],
+                         timedelta(minutes=config["LOGIN_ACCOUNT_WINDOW_MINUTES"]))
+    if account_wait > wait and not _known_address(email, ip):
+        wait = account_wait
+    return wait
+
+
+def _known_address(email, ip):
+    return db.session.scalar(select(LoginAttempt.id).where(
+        LoginAttempt.email == email, LoginAttempt.ip == ip,
+        LoginAttempt.succeeded.is_(True)).limit(1)) is not None
 
 
 def authenticate(email, password, ip):
-    """Return the user for valid credentials.
+    """Return the user for valid credentials, and remember the address as one its owner
+    logs in from (flushed; the caller commits).
 
-    Raises RateLimited after too many failures for the account or the IP within
-    the window, and ValidationError for wrong credentials (without telling which
+    Raises RateLimited (with ``retry_after``) after too many failures (see
+    ``_login_wait``), and ValidationError for wrong credentials (without telling which
     part was wrong).
     """
-    email = (email or "").strip().lower()
-    config = current_app.config
-    minutes = config["LOGIN_WINDOW_MINUTES"]
-    if (_recent_failures(LoginAttempt.email, email) >= config["LOGIN_MAX_FAILURES"]
-            or _recent_failures(LoginAttempt.ip, ip) >= config["LOGIN_MAX_FAILURES_PER_IP"]):
-        raise RateLimited(_l("Too many failed attempts. Please wait %(n)d minutes and try again.",
-                             n=minutes), retry_after=minutes * 60)
+    email = (email or "").strip().lower()[:254]
+    ip = ip[:64]
+    wait = _login_wait(email, ip)
+    if wait:
+        raise RateLimited(ngettext("Too many failed attempts. Please wait %(num)d minute and "
+                                   "try again.",
+                                   "Too many failed attempts. Please wait %(num)d minutes and "
+                                   "try again.", _minutes(wait)), retry_after=wait)
     user = find_by_email(email) if email else None
     valid = check_password_hash(user.password_hash if user and user.password_hash
                                 else _DUMMY_HASH, password or "")
     if not (user and user.password_hash and valid):
-        db.session.add(LoginAttempt(email=email[:254], ip=ip[:64], created_at=clock.now()))
+        db.session.add(LoginAttempt(email=email, ip=ip, created_at=clock.now()))
         db.session.commit()
         raise ValidationError(_l("E-mail address or password is wrong."),
                               fields={"password": _l("E-mail address or password is wrong.")},
@@ -145,6 +228,8 @@ def authenticate(email, password, ip):
         problem = check(user)
         if problem:
             raise Forbidden(problem, code="login_refused")
+    db.session.add(LoginAttempt(email=email, ip=ip, created_at=clock.now(), succeeded=True))
+    db.session.flush()
     return user
 
 

@@ -52,11 +52,25 @@ SETTINGS = [
     Setting("FORUM_POSTS_PER_PAGE", "POSTS_PER_PAGE", 20, int, "Replies per page in a thread."),
     Setting("FORUM_MAX_TAGS", "MAX_TAGS", 5, int, "Tags allowed on one question."),
     Setting("FORUM_LOGIN_MAX_FAILURES", "LOGIN_MAX_FAILURES", 5, int,
-            "Failed logins allowed per account within the window before it is throttled."),
+            "Failed logins allowed per account and client IP within the window before that "
+            "IP is throttled for the account."),
     Setting("FORUM_LOGIN_MAX_FAILURES_PER_IP", "LOGIN_MAX_FAILURES_PER_IP", 20, int,
-            "Failed logins allowed per client IP within the window."),
+            "Failed logins allowed per client IP (all accounts) within the window."),
     Setting("FORUM_LOGIN_WINDOW_MINUTES", "LOGIN_WINDOW_MINUTES", 15, int,
             "Length of the login throttling window in minutes."),
+    Setting("FORUM_LOGIN_MAX_FAILURES_PER_ACCOUNT", "LOGIN_MAX_FAILURES_PER_ACCOUNT", 50, int,
+            "Failed logins allowed per account from all IPs within the account window; IPs "
+            "the owner logged in from before are never throttled by it (0: no such limit)."),
+    Setting("FORUM_LOGIN_ACCOUNT_WINDOW_MINUTES", "LOGIN_ACCOUNT_WINDOW_MINUTES", 60, int,
+            "Length of the account-wide login throttling window in minutes."),
+    Setting("FORUM_REGISTRATION_MAX_PER_IP", "REGISTRATION_MAX_PER_IP", 5, int,
+            "Accounts that may be registered from one client IP within the registration "
+            "window (0: no limit)."),
+    Setting("FORUM_REGISTRATION_MAX_PER_NETWORK", "REGISTRATION_MAX_PER_NETWORK", 20, int,
+            "Accounts that may be registered from one network (IPv4 /24, IPv6 /64) within the "
+            "registration window (0: no limit)."),
+    Setting("FORUM_REGISTRATION_WINDOW_MINUTES", "REGISTRATION_WINDOW_MINUTES", 60, int,
+            "Length of the registration limits' window in minutes."),
     Setting("FORUM_WORKER_POLL_SECONDS", "WORKER_POLL_SECONDS", 2, float,
             "How often the worker looks for due outbox rows."),
     Setting("FORUM_OUTBOX_MAX_ATTEMPTS", "OUTBOX_MAX_ATTEMPTS", 12, int,

@@ -18,6 +18,9 @@ SETTINGS = [
     Setting("MOD_NEW_MEMBER_RATE_POSTS", 3,
             "Posts a new member may write within the rate window."),
     Setting("MOD_NEW_MEMBER_RATE_MINUTES", 10, "Length of the new members' rate window."),
+    Setting("MOD_NEW_MEMBER_MIN_HOURS", 24,
+            "Hours after joining during which a member's posts count against the new members' "
+            "rate window whatever their trust level (earned or set by hand)."),
     Setting("MOD_FLAGS_TO_HIDE", 3, "Flags from distinct members that hide a post until reviewed."),
     Setting("MOD_REPEAT_WINDOW_HOURS", 24, "Window in which repeated text is noticed."),
     Setting("MOD_REPEAT_MIN_LENGTH", 40,

@@ -1,7 +1,7 @@
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Index, true
+from sqlalchemy import Index, false, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..clock import now
@@ -59,7 +59,9 @@ class ApiToken(db.Model):
 
 
 class LoginAttempt(db.Model):
-    """A failed login, kept for throttling per account and per IP."""
+    """A login: failures are counted for throttling per (account, address), per address
+    and per account; successes tell the addresses an account's owner logs in from, which
+    the slower account-wide limit spares."""
     __tablename__ = "login_attempts"
     __table_args__ = (
         Index("ix_login_attempts_email_created", "email", "created_at"),
@@ -69,4 +71,20 @@ class LoginAttempt(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(db.String(254))
     ip: Mapped[str] = mapped_column(db.String(64))
+    created_at: Mapped[datetime] = mapped_column(db.DateTime, default=now)
+    succeeded: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
+class Registration(db.Model):
+    """An account created through the registration form, kept for limiting
+    registrations per client address and per network (/24, /64)."""
+    __tablename__ = "registrations"
+    __table_args__ = (
+        Index("ix_registrations_ip_created", "ip", "created_at"),
+        Index("ix_registrations_network_created", "network", "created_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    ip: Mapped[str] = mapped_column(db.String(64))
+    network: Mapped[str] = mapped_column(db.String(64))
     created_at: Mapped[datetime] = mapped_column(db.DateTime, default=now)

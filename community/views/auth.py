@@ -29,18 +29,28 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("forum.home"))
     form = RegisterForm()
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
             user = accounts.register(form.email.data, form.name.data, form.password.data,
-                                     locale=_request_locale(), form=request.form.to_dict())
-        except ValidationError as error:
+                                     locale=_request_locale(), form=request.form.to_dict(),
+                                     ip=client_ip())
+        except (ValidationError, RateLimited) as error:
+            db.session.rollback()
             apply_errors(form, error)
+            status, headers = error.status, _retry_after(error)
         else:
             db.session.commit()
             login_user(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
             return redirect(url_for("forum.home"))
-    return render_template("community/auth/register.html", form=form), 422 if form.errors else 200
+    elif form.errors:
+        status = 422
+    return render_template("community/auth/register.html", form=form), status, headers
+
+
+def _retry_after(error):
+    return {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimited) else {}
 
 
 def _request_locale():
@@ -52,13 +62,13 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("forum.home"))
     form = LoginForm(next=request.args.get("next"))
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(form.email.data, form.password.data, client_ip())
         except RateLimited as error:
             form.form_errors.append(error.message)
-            status = 429
+            status, headers = 429, _retry_after(error)
         except Forbidden as error:
             form.form_errors.append(error.message)
             status = 403
@@ -66,13 +76,14 @@ def login():
             apply_errors(form, error)
             status = 422
         else:
+            db.session.commit()  # the address is now one its owner logs in from
             # Without "keep me logged in" the session ends with the browser.
             login_user(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")
             return redirect(_safe_next(form.next.data) or url_for("forum.home"))
     elif form.errors:
         status = 422
-    return render_template("community/auth/login.html", form=form), status
+    return render_template("community/auth/login.html", form=form), status, headers
 
 
 @bp.route("/logout", methods=["POST"])

@@ -16,8 +16,7 @@ def policy(user, category, thread, title, body):
     if not enabled() or not getattr(user, "is_authenticated", False) or user.is_staff:
         return None
     level = trust.trust_level(user)
-    if level == "new":
-        spam.check_rate(user)
+    spam.check_rate(user, level)
     reasons = []
     mode = trust.category_mode(category.id)
     if mode == "all":

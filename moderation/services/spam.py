@@ -84,8 +84,19 @@ def blocked_words_in(*texts):
     return found
 
 
-def check_rate(user):
+def rate_applies(user, level):
+    """The new members' posting rate holds for members still "new", and for every member
+    during their first MOD_NEW_MEMBER_MIN_HOURS whatever their trust level: trust can be
+    earned within minutes (approved posts in open categories), and a fresh account must
+    not post at full speed on the strength of it."""
+    hours = current_app.config["MOD_NEW_MEMBER_MIN_HOURS"]
+    return level == "new" or clock.now() - user.created_at < timedelta(hours=hours)
+
+
+def check_rate(user, level="new"):
     """New members may write only so many posts per window (refused, text kept)."""
+    if not rate_applies(user, level):
+        return
     config = current_app.config
     minutes = config["MOD_NEW_MEMBER_RATE_MINUTES"]
     window_start = clock.now() - timedelta(minutes=minutes)

@@ -6,6 +6,8 @@ member:  earned automatically after enough approved (visible) posts and days
 trusted: set by a moderator; skips the spam heuristics
 Staff (moderators, agents, admins) are always trusted. A moderator may also set
 "new" by hand: then every post waits in pre-moderated categories.
+The new members' posting rate also holds for every member during the first
+MOD_NEW_MEMBER_MIN_HOURS after joining, whatever their level (``spam.rate_applies``).
 """
 from datetime import timedelta
 
