@@ -22,8 +22,9 @@ def init_app(app):
     # parts of the bridge that live elsewhere (the connectors' health page).
     app.extensions["agent_bridge"] = {"settings": [s.key for s in settings.SETTINGS],
                                       "desk_links": []}
+    permissions.init_app(app)
     receivers.connect(app)
-    jobs.register()
+    jobs.init_app(app)
     app.cli.add_command(bridge_cli)
     _init_web(app)
     _init_connectors(app)
@@ -34,15 +35,16 @@ def _init_web(app):
 
     from flask_babel import format_timedelta, lazy_gettext as _l
 
-    from community.template_helpers import add_nav_link
+    from community import hooks as core_hooks
 
-    from . import api, hooks, views
+    from . import api, hooks, public_data, views
     views.init_app(app)
     api.init_app(app)
-    app.extensions["forum_thread_banners"].append(hooks.thread_banner)
+    core_hooks.add(app, "template.thread_banner", hooks.thread_banner)
+    core_hooks.add(app, "write.check", public_data.check_write)
     app.jinja_env.filters["bridge_duration"] = lambda seconds: (
         "–" if seconds is None else format_timedelta(timedelta(seconds=seconds), threshold=1.5))
-    add_nav_link(app, "agent_bridge.desk", _l("Desk"), "use_desk")
+    core_hooks.add(app, "nav.link", ("agent_bridge.desk", _l("Desk"), "use_desk"))
     app.jinja_env.globals["bridge_desk_links"] = app.extensions["agent_bridge"]["desk_links"]
 
 

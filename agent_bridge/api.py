@@ -19,7 +19,7 @@ from community.models import User
 from community.permissions import can, require
 from community.template_helpers import iso
 
-from . import escalation, privacy, public_status, queue, tickets
+from . import escalation, privacy, public_data, public_status, queue, tickets
 from .models import PRIORITIES, STATUSES
 
 bp = Blueprint("agent_bridge_api", __name__, url_prefix="/api/v1")
@@ -157,35 +157,6 @@ def escalate(thread_id):
                      "public_status": public_status.state(ticket),
                      "created_at": iso(ticket.created_at)})
     return _done({"ticket": payload, "created": created}, 201 if created else 200)
-
-
-# --- Public data in the core's write calls ---------------------------------------------
-
-CONFIRM_FIELD = "public_data_ok"
-
-
-def check_public_data(user, data, thread):
-    """A question (``thread`` None) or reply whose text contains an IBAN, phone number,
-    e-mail address or customer number is refused with 422 ``public_data`` (nothing is
-    saved) unless the client confirms with ``"public_data_ok": true``. Registered in
-    the core API's ``forum_api_write_checks``, after its own field checks."""
-    if _flag(data, CONFIRM_FIELD):
-        return
-    names = ("body",) if thread is not None else ("title", "body")
-    found = privacy.public_data_in({name: data.get(name) for name in names
-                                    if isinstance(data.get(name), str)})
-    if not found:
-        return
-    kinds = privacy.kinds_of(found)
-    labels = ", ".join(str(privacy.KINDS[kind]) for kind in kinds)
-    raise ValidationError(
-        _l("The text seems to contain private data (%(kinds)s), and everyone can read this "
-           "community. Send it again with \"public_data_ok\": true to post it anyway.",
-           kinds=labels),
-        code="public_data", details={"kinds": kinds},
-        fields={name: _l("Contains %(kinds)s.", kinds=", ".join(
-            str(privacy.KINDS[kind]) for kind in found_kinds))
-            for name, found_kinds in found.items()})
 
 
 PUBLIC_DATA_OK = {
@@ -327,6 +298,5 @@ def init_app(app):
     csrf.exempt(bp)
     app.register_blueprint(bp)
     register_paths(PATHS, schemas=SCHEMAS)
-    app.extensions["forum_api_write_checks"].append(check_public_data)
     for schema in ("NewThread", "NewPost"):
-        add_properties(app, schema, {CONFIRM_FIELD: PUBLIC_DATA_OK})
+        add_properties(app, schema, {public_data.CONFIRM_FIELD: PUBLIC_DATA_OK})

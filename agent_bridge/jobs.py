@@ -1,18 +1,12 @@
 """The sweep as a periodic job of the worker (every minute)."""
 from datetime import timedelta
 
-from flask import current_app
-
 from community import outbox
 
 from . import escalation
 
-
-def register():
-    outbox.periodic("agent_bridge.sweep", timedelta(minutes=1))(run_sweep)
+SWEEP_EVERY = timedelta(minutes=1)
 
 
-def run_sweep():
-    """Apps without the bridge (FORUM_FEATURES) share the process-wide job list."""
-    if "agent_bridge" in current_app.extensions:
-        escalation.sweep()
+def init_app(app):
+    outbox.register_periodic(app, "agent_bridge.sweep", SWEEP_EVERY, escalation.sweep)

@@ -1,20 +1,13 @@
-"""The agent bridge's capabilities, and what it adds to the core's.
-
-Registered once at import; the core's rule lists are shared by every app in the
-process, so the added grant first checks that the current app loaded the bridge.
-``use_desk`` (agents, admins) and ``see_private`` (the same) are the core's.
+"""The agent bridge's capabilities, and what it adds to the core's (for the app that
+loads the bridge, by ``init_app``). ``use_desk`` (agents, admins) and
+``see_private`` (the same) are the core's.
 """
-from flask import current_app
 from sqlalchemy import select
 
 from community.extensions import db
 from community.permissions import allow, can, has_role, rule
 
 from .models import Ticket
-
-
-def enabled():
-    return "agent_bridge" in current_app.extensions
 
 
 @rule("escalate_thread")
@@ -45,10 +38,20 @@ def _answer_private(user, request):
             and request is not None and request.customer_id == user.id)
 
 
-@allow("accept_answer")
+@rule("send_private_details")
+def _send_private(user, thread):
+    """The asker sends details to the support team instead of posting them."""
+    return (user is not None and getattr(user, "is_authenticated", False)
+            and thread is not None and thread.author_id == user.id)
+
+
 def _agents_confirm(user, thread):
     """Agents confirm answers in threads that have a ticket ("confirmed by the
     support team")."""
-    if not (enabled() and has_role(user, "agent") and thread is not None):
+    if not (has_role(user, "agent") and thread is not None):
         return False
     return db.session.scalar(select(Ticket.id).where(Ticket.thread_id == thread.id)) is not None
+
+
+def init_app(app):
+    allow(app, "accept_answer", _agents_confirm)

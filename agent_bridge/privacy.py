@@ -146,6 +146,7 @@ def send_privately(customer, thread, text):
     thread's ticket is opened if needed, and the text is stored privately."""
     if not getattr(customer, "is_authenticated", False) or customer.id != thread.author_id:
         raise NotFound(_l("This thread does not exist."))
+    require(customer, "send_private_details", thread)
     text = _clean(text, "body")
     ticket, _created = tickets.open_ticket(thread, "asker", actor=customer, source="thread",
                                            detail=str(_l("Private details sent by the asker")))

@@ -46,10 +46,12 @@ def configure_logging(app):
 
 
 def configure_extensions(app):
+    from . import hooks
     from .accounts import load_session_user
     from .extensions import babel, csrf, db, login_manager, migrate
     from .i18n import select_locale, select_timezone
 
+    hooks.init_app(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.PROJECT_ROOT / "migrations"),
                      render_as_batch=True, compare_type=True)
@@ -84,8 +86,10 @@ def configure_templates(app):
 
 
 def configure_security(app):
+    from . import inputs
     from .security import init_app
     init_app(app)
+    inputs.init_app(app)
     if app.config["FORUM_PROXY_FIX"]:
         from werkzeug.middleware.proxy_fix import ProxyFix
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)

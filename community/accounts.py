@@ -11,11 +11,12 @@ from flask_babel import lazy_gettext as _l, ngettext
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import clock, events
+from . import clock, events, hooks
 from .errors import Forbidden, NotFound, RateLimited, ValidationError
 from .extensions import db
 from .models import ApiToken, LoginAttempt, User
 from .models.accounts import ROLES, Registration
+from .permissions import require
 
 PASSWORD_METHOD = "scrypt"
 MIN_PASSWORD_LENGTH = 10
@@ -28,11 +29,6 @@ COMMON_PASSWORDS = frozenset({
 _DUMMY_HASH = generate_password_hash("dummy-password-for-timing", method=PASSWORD_METHOD)
 
 
-# Feature packages append ``fn(user) -> message | None`` to refuse a login (e.g. a
-# suspension), and ``fn(form: dict) -> message | None`` to refuse a registration
-# (e.g. a honeypot field that only bots fill in).
-login_checks = []
-registration_checks = []
 
 
 def hash_password(password):
@@ -160,7 +156,7 @@ def register(email, name, password, locale=None, form=None, ip="unknown"):
                                    "Too many accounts were registered from your network "
                                    "recently. Please try again in %(num)d minutes.",
                                    _minutes(wait)), retry_after=wait)
-    for check in registration_checks:
+    for check in hooks.registered("account.registration_check"):
         problem = check(form or {})
         if problem:
             raise ValidationError(problem, code="registration_refused")
@@ -224,7 +220,7 @@ def authenticate(email, password, ip):
         raise ValidationError(_l("E-mail address or password is wrong."),
                               fields={"password": _l("E-mail address or password is wrong.")},
                               code="invalid_credentials")
-    for check in login_checks:
+    for check in hooks.registered("account.login_check"):
         problem = check(user)
         if problem:
             raise Forbidden(problem, code="login_refused")
@@ -266,6 +262,7 @@ def _token_hash(plaintext):
 
 def create_token(user, name="API"):
     """Create an API token; returns (token row, plaintext shown once)."""
+    require(user, "create_token")
     name = " ".join((name or "").split())[:60] or "API"
     plaintext = "cc_" + secrets.token_urlsafe(32)
     token = ApiToken(user_id=user.id, name=name, token_hash=_token_hash(plaintext),
@@ -302,6 +299,21 @@ def user_for_token(plaintext):
         token.last_used_at = now
         db.session.commit()
     return db.session.get(User, token.user_id)
+
+
+def access_refusal(user, write):
+    """Why ``user`` may not use the site right now, as a ServiceError to raise, or None.
+
+    Asked for every API call made with a token (``write``: the call changes
+    something), through the ``account.access_check`` hook: moderation refuses a
+    suspended account everything and a silenced one every write, so a token issued
+    before a sanction stops working with it and works again when it ends.
+    """
+    for check in hooks.registered("account.access_check"):
+        refusal = check(user, write)
+        if refusal is not None:
+            return refusal
+    return None
 
 
 def load_session_user(session_id):

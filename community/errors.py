@@ -21,6 +21,18 @@ class ValidationError(ServiceError):
     code = "invalid"
 
 
+class NeedsConfirmation(ValidationError):
+    """A write a feature wants the writer to confirm first (private data in a public
+    post). Sent again with ``<confirm>_ok`` (a form field, or ``true`` in JSON) it
+    passes. ``page``, when given, renders the feature's own page for a browser (the
+    warning with "send it privately instead"); the API answers with the error."""
+
+    def __init__(self, message, confirm, page=None, **kwargs):
+        super().__init__(message, **kwargs)
+        self.confirm = confirm
+        self.page = page
+
+
 class NotFound(ServiceError):
     status = 404
     code = "not_found"

@@ -76,6 +76,13 @@ class EditForm(FlaskForm):
     submit = SubmitField(_l("Save changes"))
 
 
+def confirmations(values):
+    """What a writer confirmed in a form: ``X`` for each ``X_ok`` field sent non-empty
+    (``public_data_ok=1`` from a feature's "post it anyway" button)."""
+    return frozenset(name[:-3] for name, value in values.items()
+                     if name.endswith("_ok") and value)
+
+
 def apply_errors(form, error):
     """Show a service's per-field messages next to the form's fields."""
     placed = False

@@ -14,6 +14,8 @@ from .permissions import can, is_moderator
 
 FILTERS = ("all", "unanswered", "unsolved", "solved")
 SORTS = ("activity", "newest", "helpful")
+# Far beyond any real list, and small enough that its offset fits in 64 bits.
+MAX_PAGE = 1_000_000
 
 
 @dataclass
@@ -43,6 +45,8 @@ def page_number(raw):
         raise ValidationError(_l("Page must be a number."), fields={"page": _l("Must be a number.")})
     if page < 1:
         raise ValidationError(_l("Page must be 1 or more."), fields={"page": _l("Must be 1 or more.")})
+    if page > MAX_PAGE:
+        raise NotFound(_l("There is no such page."))
     return page
 
 

@@ -7,8 +7,9 @@ handler registered for the row's kind, and marks it done; a failing handler is
 retried with exponential backoff until ``OUTBOX_MAX_ATTEMPTS``. Rows that share an
 ``ordering_key`` run strictly one after another.
 
-Periodic jobs (escalation sweep, digests) are registered with ``periodic`` and run
-by the same worker loop.
+Handlers and periodic jobs (escalation sweep, digests) are registered per app by
+each package's ``init_app`` (``register_handler``, ``register_periodic``: the
+``outbox.*`` hooks of community/hooks.py) and run by the same worker loop.
 
 A worker may serve only some kinds (glob patterns over ``kind``, e.g. ``bridge.*``),
 so that one slow peer, such as a helpdesk, holds up only the worker that serves it.
@@ -25,7 +26,7 @@ from flask import current_app
 from sqlalchemy import and_, exists, false, or_, select, true
 from sqlalchemy.orm import aliased
 
-from . import clock
+from . import clock, hooks
 from .extensions import db
 from .models import OutboxMessage
 
@@ -34,8 +35,6 @@ log = logging.getLogger(__name__)
 CLAIM_SECONDS = 300
 MAX_BACKOFF_SECONDS = 3600
 
-_handlers = {}
-_periodic = {}
 _retry = contextvars.ContextVar("outbox_retry", default=False)
 
 
@@ -62,20 +61,26 @@ def is_retry():
     return _retry.get()
 
 
-def handler(kind):
-    """Register ``fn(payload)`` as the handler of outbox rows of ``kind``."""
-    def decorator(fn):
-        _handlers[kind] = fn
-        return fn
-    return decorator
+def register_handler(app, kind, fn):
+    """In ``app``, ``fn(payload)`` runs the outbox rows of ``kind``."""
+    if hooks.registered("outbox.handler", kind, app=app):
+        raise ValueError(f"outbox kind {kind!r} has a handler already")
+    hooks.add(app, "outbox.handler", fn, key=kind)
 
 
-def periodic(name, every):
-    """Register ``fn()`` to run in the worker every ``every`` (a timedelta)."""
-    def decorator(fn):
-        _periodic[name] = PeriodicJob(name, every, fn)
-        return fn
-    return decorator
+def register_periodic(app, name, every, fn):
+    """In ``app``, the worker runs ``fn()`` every ``every`` (a timedelta)."""
+    hooks.add(app, "outbox.periodic", PeriodicJob(name, every, fn), key=name)
+
+
+def _handler(kind):
+    found = hooks.registered("outbox.handler", kind)
+    return found[0] if found else None
+
+
+def periodic_jobs():
+    """The current app's periodic jobs, by name."""
+    return {name: jobs[0] for name, jobs in hooks.registered("outbox.periodic").items()}
 
 
 def enqueue(kind, payload, key, ordering_key=None, delay=None):
@@ -98,7 +103,7 @@ def backoff(attempts):
 
 def known_kinds(patterns):
     """The registered kinds that match any of the glob ``patterns``."""
-    return sorted(kind for kind in _handlers
+    return sorted(kind for kind in hooks.registered("outbox.handler")
                   if any(fnmatch.fnmatchcase(kind, pattern) for pattern in patterns))
 
 
@@ -152,7 +157,7 @@ def _run_one(row_id):
     row = db.session.get(OutboxMessage, row_id)
     if row is None or row.status != "pending":
         return False
-    fn = _handlers.get(row.kind)
+    fn = _handler(row.kind)
     retry = _retry.set(bool(row.attempts or row.last_error))
     try:
         if fn is None:
@@ -214,7 +219,7 @@ def run_periodic(force=False):
     """Run the periodic jobs that are due (all of them when ``force``)."""
     now = clock.now()
     ran = []
-    for job in list(_periodic.values()):
+    for job in list(periodic_jobs().values()):
         if force or job.next_run is None or job.next_run <= now:
             try:
                 job.func()

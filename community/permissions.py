@@ -1,16 +1,17 @@
 """Named capabilities: the only place that knows what a role may do.
 
 Views, the API and templates ask ``can(user, "accept_answer", thread)``. A
-capability is a rule function; feature packages register their own capabilities
-with ``rule``, add further conditions to existing ones with ``restrict`` (for
-example a silenced member may not reply) and further ways to be granted one with
-``allow`` (for example agents confirm answers in threads they have a ticket for).
+capability is a rule function, declared with ``rule`` (a capability nobody asks for
+does nothing, so declaring one is not per app). A feature changes the core's
+capabilities only for the app that loads it, through the hooks
+``permission.restrict`` (a further condition: a silenced member may not reply) and
+``permission.allow`` (another way to be granted one: agents confirm answers in
+threads they have a ticket for); see ``restrict`` and ``allow``.
 """
+from . import hooks
 from .errors import Forbidden
 
 _rules = {}
-_restrictions = {}
-_allowances = {}
 
 
 def rule(name):
@@ -20,31 +21,25 @@ def rule(name):
     return decorator
 
 
-def restrict(name):
-    """Register an extra condition that must also hold for capability ``name``."""
-    def decorator(fn):
-        _restrictions.setdefault(name, []).append(fn)
-        return fn
-    return decorator
+def restrict(app, name, fn):
+    """In ``app``, ``fn(user, obj)`` must also hold for capability ``name``."""
+    hooks.add(app, "permission.restrict", fn, key=name)
 
 
-def allow(name):
-    """Register an alternative condition that also grants capability ``name``
-    (restrictions still apply)."""
-    def decorator(fn):
-        if fn not in _allowances.setdefault(name, []):
-            _allowances[name].append(fn)
-        return fn
-    return decorator
+def allow(app, name, fn):
+    """In ``app``, ``fn(user, obj)`` also grants capability ``name`` (restrictions
+    still apply)."""
+    hooks.add(app, "permission.allow", fn, key=name)
 
 
 def can(user, capability, obj=None):
     check = _rules.get(capability)
     if check is None:
         raise KeyError(f"unknown capability {capability!r}")
-    if not check(user, obj) and not any(alt(user, obj) for alt in _allowances.get(capability, ())):
+    if not check(user, obj) and not any(
+            alt(user, obj) for alt in hooks.registered("permission.allow", capability)):
         return False
-    return all(extra(user, obj) for extra in _restrictions.get(capability, ()))
+    return all(extra(user, obj) for extra in hooks.registered("permission.restrict", capability))
 
 
 def require(user, capability, obj=None, message=None):
@@ -134,6 +129,17 @@ def _accept(user, thread):
     if not _signed_in(user):
         return False
     return user.id == thread.author_id or is_moderator(user)
+
+
+@rule("create_token")
+def _create_token(user, obj):
+    return _signed_in(user)
+
+
+@rule("watch")
+def _watch(user, obj):
+    """Follow a thread or category (stopping is always allowed)."""
+    return _signed_in(user)
 
 
 @rule("see_private")

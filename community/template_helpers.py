@@ -8,7 +8,7 @@ from babel import dates as babel_dates
 from flask_babel import format_date, format_decimal, get_locale, get_timezone
 from markupsafe import Markup
 
-from . import permissions
+from . import hooks, permissions
 from .text import slugify
 from .i18n import LANGUAGE_NAMES
 
@@ -69,11 +69,6 @@ def json_ld(data):
     return Markup(f'<script type="application/ld+json">{text}</script>')
 
 
-def add_nav_link(app, endpoint, label, capability):
-    """Feature packages add header links (e.g. the review queue) shown to those who may use them."""
-    app.extensions.setdefault("forum_nav", []).append((endpoint, label, capability))
-
-
 def qa_page_data(view):
     """schema.org QAPage for the thread page: the question, its accepted answer and the
     other answers shown on this page."""
@@ -104,7 +99,7 @@ def init_app(app):
     def navigation():
         from flask_login import current_user
         items = [{"url": url_for(endpoint), "label": label}
-                 for endpoint, label, capability in app.extensions.get("forum_nav", [])
+                 for endpoint, label, capability in hooks.registered("nav.link", app=app)
                  if permissions.can(current_user, capability)]
         return {"nav_items": items}
 
@@ -113,11 +108,11 @@ def init_app(app):
         page_url=page_url, get_locale=get_locale, LANGUAGE_NAMES=LANGUAGE_NAMES,
         site_name=lambda: app.config["SITE_NAME"],
         has_endpoint=lambda endpoint: endpoint in app.view_functions,
-        # Feature packages append callables returning Markup: (post, thread) and (thread).
-        post_action_hooks=app.extensions.setdefault("forum_post_actions", []),
-        thread_banner_hooks=app.extensions.setdefault("forum_thread_banners", []),
-        ask_form_hooks=app.extensions.setdefault("forum_ask_form", []),
-        register_form_hooks=app.extensions.setdefault("forum_register_form", []),
+        # The template.* hooks of community/hooks.py: callables returning Markup.
+        post_action_hooks=hooks.registered("template.post_actions", app=app),
+        thread_banner_hooks=hooks.registered("template.thread_banner", app=app),
+        ask_form_hooks=hooks.registered("template.ask_form", app=app),
+        register_form_hooks=hooks.registered("template.register_form", app=app),
     )
     app.jinja_env.filters.update(
         stored_html=stored_html, dt=dt, iso=iso, number=format_decimal,

@@ -5,11 +5,13 @@ CLI and the feature packages alike. They flush but never commit: the caller
 commits once, so signal receivers can add outbox and audit rows to the same
 transaction.
 """
+from dataclasses import dataclass, field
+
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, inspect, select
 
-from . import clock, events, markup
+from . import clock, events, hooks, markup
 from .dbutil import insert_ignoring_duplicate
 from .errors import Conflict, NotFound, ValidationError
 from .extensions import db
@@ -20,9 +22,29 @@ from .text import normalize_tag, slugify
 TITLE_LENGTH = (8, 200)
 BODY_LENGTH = (10, 50_000)
 
-# Feature packages append ``fn(user, category, thread, title, body) -> "pending" | None``
-# to hold a new post for review (pre-moderation, spam heuristics).
-visibility_policies = []
+
+
+@dataclass(frozen=True)
+class Write:
+    """A question, reply or edit about to be saved, as the ``write.check`` hooks see
+    it: ``texts`` maps the fields that will be public to their text (lengths already
+    checked); ``confirmed`` holds what the writer confirmed (``public_data``)."""
+    user: object
+    action: str                      # "ask", "reply" or "edit"
+    texts: dict
+    thread: object = None            # None when asking
+    post: object = None              # the post being edited
+    official: bool = False           # an agent's official reply
+    confirmed: frozenset = field(default_factory=frozenset)
+
+
+def _check_write(write, imported):
+    """Let features refuse a write before anything is saved (raise a ServiceError).
+    Imported and demo content was public already: it is published as it is."""
+    if imported:
+        return
+    for check in hooks.registered("write.check"):
+        check(write)
 
 
 def _app():
@@ -79,15 +101,20 @@ def _tags(names):
     return result
 
 
-def _initial_visibility(user, category, thread, title, body):
-    for policy in visibility_policies:
+def _initial_visibility(user, category, thread, title, body, imported=False):
+    if imported:
+        return "visible"
+    for policy in hooks.registered("write.visibility"):
         if policy(user, category, thread, title, body) == "pending":
             return "pending"
     return "visible"
 
 
-def create_thread(user, category, title, body, tags=(), created_at=None):
-    """Ask a question in ``category``; returns the new thread."""
+def create_thread(user, category, title, body, tags=(), created_at=None, confirmed=(),
+                  imported=False):
+    """Ask a question in ``category``; returns the new thread. ``confirmed``: what the
+    asker confirmed when a feature asked (``public_data``); ``imported``: content from
+    another forum or the demo, published as it is (no holds, no write checks)."""
     require(user, "ask", category)
     title, title_error = clean_title(title)
     body, body_error = clean_body(body)
@@ -96,8 +123,10 @@ def create_thread(user, category, title, body, tags=(), created_at=None):
               (("title", title_error), ("body", body_error), ("tags", tags_error)) if v}
     if fields:
         raise ValidationError(_l("Please correct the marked fields."), fields=fields)
+    _check_write(Write(user, "ask", {"title": title, "body": body},
+                       confirmed=frozenset(confirmed)), imported)
     when = created_at or clock.now()
-    visibility = _initial_visibility(user, category, None, title, body)
+    visibility = _initial_visibility(user, category, None, title, body, imported)
     thread = Thread(category_id=category.id, author_id=user.id, title=title,
                     slug=slugify(title), created_at=when, last_activity_at=when,
                     visibility=visibility, last_author_id=user.id)
@@ -140,18 +169,21 @@ def _lock_thread_of(post):
             return thread
 
 
-def reply(user, thread, body, created_at=None, is_official=False):
-    """Add a reply to ``thread``; returns the new post."""
+def reply(user, thread, body, created_at=None, is_official=False, confirmed=(), imported=False):
+    """Add a reply to ``thread``; returns the new post (``confirmed``, ``imported``: as
+    for ``create_thread``)."""
     require(user, "reply", thread, message=_l("This thread is closed for new replies.")
             if thread.status != "open" else None)
     body, body_error = clean_body(body)
     if body_error:
         raise ValidationError(_l("Please correct the marked fields."), fields={"body": body_error})
+    _check_write(Write(user, "reply", {"body": body}, thread=thread, official=is_official,
+                       confirmed=frozenset(confirmed)), imported)
     _lock_thread(thread)
     number = (db.session.scalar(select(func.max(Post.number)).where(Post.thread_id == thread.id))
               or 0) + 1
     category = db.session.get(Category, thread.category_id)
-    visibility = _initial_visibility(user, category, thread, None, body)
+    visibility = _initial_visibility(user, category, thread, None, body, imported)
     before = _snapshot(thread)
     post = Post(thread_id=thread.id, author_id=user.id, number=number, body=body,
                 body_html=markup.render(body), visibility=visibility, is_official=is_official,
@@ -163,10 +195,10 @@ def reply(user, thread, body, created_at=None, is_official=False):
     return post
 
 
-def edit_post(user, post, body, title=None, tags=None, reason=""):
+def edit_post(user, post, body, title=None, tags=None, reason="", confirmed=()):
     """Change a post's text (and the thread's title and tags for the question).
 
-    The earlier text is kept as a revision.
+    The earlier text is kept as a revision. ``confirmed``: as for ``create_thread``.
     """
     require(user, "edit_post", post)
     thread = db.session.get(Thread, post.thread_id)
@@ -185,6 +217,10 @@ def edit_post(user, post, body, title=None, tags=None, reason=""):
     title_changed = post.is_question and title is not None and title != thread.title
     if body == post.body and not title_changed and (not post.is_question or tags is None):
         return None
+    texts = {"title": title, "body": body} if post.is_question and title is not None \
+        else {"body": body}
+    _check_write(Write(user, "edit", texts, thread=thread, post=post, official=post.is_official,
+                       confirmed=frozenset(confirmed)), imported=False)
     revision = PostRevision(post_id=post.id, editor_id=user.id, body=post.body,
                             title=thread.title if post.is_question else None,
                             reason=(reason or "")[:200], created_at=clock.now())

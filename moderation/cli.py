@@ -5,7 +5,6 @@ from flask.cli import AppGroup
 from community import accounts
 from community.extensions import db
 
-from . import settings
 from .services import queue, spam
 
 moderation_cli = AppGroup("moderation", help="Review queue and blocked words.")

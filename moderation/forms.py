@@ -4,7 +4,9 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, HiddenField, IntegerField, RadioField, SelectField,
                      StringField, SubmitField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from community.inputs import MAX_INT
 
 from .labels import DECISION_REASONS, FLAG_REASONS, MODES, SANCTIONS, TRUST_LEVELS
 
@@ -154,6 +156,6 @@ class AuditFilterForm(FlaskForm):
         SelectChoice("", _l("any")), SelectChoice("post", _l("post")),
         SelectChoice("thread", _l("thread")), SelectChoice("user", _l("member")),
         SelectChoice("category", _l("category")), SelectChoice("blocked_word", _l("blocked word"))])
-    target_id = IntegerField(_l("Target id"), validators=[Optional()])
+    target_id = IntegerField(_l("Target id"), validators=[Optional(), NumberRange(1, MAX_INT)])
     since = StringField(_l("From (YYYY-MM-DD)"), validators=[Optional()])
     until = StringField(_l("To (YYYY-MM-DD)"), validators=[Optional()])

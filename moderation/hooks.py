@@ -11,7 +11,7 @@ from community.permissions import can
 from community.template_helpers import thread_url
 
 from . import cache
-from .services import enabled, notices, sanctions, threadtools
+from .services import notices, sanctions, threadtools
 
 HONEYPOT_FIELD = "website"
 
@@ -61,8 +61,8 @@ def honeypot_field(form):
 
 
 def honeypot_check(form):
-    """For ``community.accounts.registration_checks``: only bots fill the hidden field."""
-    if enabled() and (form.get(HONEYPOT_FIELD) or "").strip():
+    """The ``account.registration_check`` hook: only bots fill the hidden field."""
+    if (form.get(HONEYPOT_FIELD) or "").strip():
         return _("We could not create this account. Please try again.")
     return None
 
@@ -71,7 +71,7 @@ def redirect_merged_thread():
     """On the thread page: load the thread's marks and the reader's sanction in one
     statement (the page has a fixed query budget), and send the address of a thread
     merged into another to that thread."""
-    if request.endpoint != "threads.show" or not enabled():
+    if request.endpoint != "threads.show":
         return None
     thread_id = request.view_args.get("thread_id")
     user = current_user

@@ -1,11 +1,6 @@
-"""Moderation's capabilities, and the conditions it adds to the core's.
-
-Registered once at import; the core's rule lists are shared by every app in the
-process, so each condition first checks that the current app loaded moderation.
-"""
+"""Moderation's capabilities, and the conditions it adds to the core's (registered
+for the app that loads moderation, by ``init_app``)."""
 from community.permissions import has_role, is_moderator, restrict, rule
-
-from .services import enabled
 
 
 def _signed_in(user):
@@ -80,20 +75,27 @@ def _locked(thread_id):
 
 def _not_silenced(user, obj):
     """A silenced or suspended member reads but does not write."""
-    return not enabled() or not _silenced(user)
+    return not _silenced(user)
 
 
-for _name in ("ask", "reply", "edit_post", "vote_helpful", "accept_answer", "flag"):
-    restrict(_name)(_not_silenced)
-
-
-@restrict("edit_post")
-@restrict("vote_helpful")
 def _post_not_locked(user, post):
     """A locked thread is frozen for members: no edits, no votes."""
-    return not enabled() or is_moderator(user) or not _locked(post.thread_id)
+    return is_moderator(user) or not _locked(post.thread_id)
 
 
-@restrict("accept_answer")
 def _thread_not_locked(user, thread):
-    return not enabled() or is_moderator(user) or not _locked(thread.id)
+    return is_moderator(user) or not _locked(thread.id)
+
+
+# Every write a member makes, the agent bridge's included (capabilities are names,
+# so restricting one a feature not loaded here registers costs nothing).
+WRITES = ("ask", "reply", "edit_post", "vote_helpful", "accept_answer", "flag", "watch",
+          "create_token", "escalate_thread", "answer_private_request", "send_private_details")
+
+
+def init_app(app):
+    for name in WRITES:
+        restrict(app, name, _not_silenced)
+    for name in ("edit_post", "vote_helpful"):
+        restrict(app, name, _post_not_locked)
+    restrict(app, "accept_answer", _thread_not_locked)

@@ -2,8 +2,9 @@
 
 Imports ``community``; nothing imports this package. It reaches the core through
 the core's events (index updates go through the outbox, applied by the worker),
-the ``forum_ask_form`` hook list (similar questions while asking), ``add_nav_link``,
-the OpenAPI ``register_paths`` and the header's search box slot in base.html.
+the hooks of community/hooks.py (``template.ask_form``: similar questions while
+asking; ``nav.link``; ``similar.threads``; outbox handlers and periodic jobs), the
+OpenAPI ``register_paths`` and the header's search box slot in base.html.
 """
 
 
@@ -11,10 +12,13 @@ def init_app(app):
     """Register the search blueprints, CLI, hooks and signal receivers."""
     from flask_babel import lazy_gettext as _l
 
-    from community.extensions import csrf
-    from community.template_helpers import add_nav_link
+    from datetime import timedelta
 
-    from . import api, deflection, hooks, models, permissions, settings, updates, views  # noqa: F401
+    from community import hooks as core_hooks, outbox
+    from community.extensions import csrf
+
+    from . import (api, deflection, hooks, models, permissions, settings, similar,  # noqa: F401
+                   updates, views)
     from .cli import search_cli
 
     settings.apply(app)
@@ -26,8 +30,12 @@ def init_app(app):
     app.cli.add_command(search_cli)
     updates.connect(app)
     deflection.connect(app)
-    app.extensions["forum_ask_form"].append(hooks.ask_form_similar)
-    add_nav_link(app, "search.deflections", _l("Deflections"), "view_search_stats")
-    from community import similar as similar_threads
-    from .similar import similar
-    similar_threads.register(app, similar)  # e.g. the desk's similar solved threads
+    core_hooks.add(app, "template.ask_form", hooks.ask_form_similar)
+    core_hooks.add(app, "nav.link", ("search.deflections", _l("Deflections"), "view_search_stats"))
+    # e.g. the desk's similar solved threads
+    core_hooks.add(app, "similar.threads", similar.similar)
+    outbox.register_handler(app, updates.KIND, updates.apply_update)
+    outbox.register_periodic(app, "search.ensure_index", timedelta(minutes=10),
+                             updates.ensure_index)
+    outbox.register_periodic(app, "search.deflections", timedelta(minutes=15),
+                             deflection.settle)

@@ -19,7 +19,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import delete, func, select, update
 
-from community import clock, events, outbox
+from community import clock, events
 from community.extensions import db
 from community.permissions import require
 
@@ -108,12 +108,6 @@ def _add_to_day(day, opened, deflected):
     if not changed:
         db.session.add(DeflectionDay(day=day, opened=opened, sessions=1, deflected=deflected))
         db.session.flush()
-
-
-@outbox.periodic("search.deflections", every=timedelta(minutes=15))
-def settle_job():
-    if "search" in current_app.extensions.get("forum_features", []):
-        settle()
 
 
 def recent_days(days=30):

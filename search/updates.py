@@ -7,9 +7,7 @@ The handler is idempotent (it writes what the database says now), so rows need n
 ordering and a row applied twice does no harm.
 """
 import secrets
-from datetime import timedelta
 
-from flask import current_app
 
 from community import events, outbox
 from community.extensions import db
@@ -32,7 +30,6 @@ def enqueue(*thread_ids):
                        key=f"{KIND}:{thread_id}:{secrets.token_hex(8)}")
 
 
-@outbox.handler(KIND)
 def apply_update(payload):
     """Write one thread as the database has it now (or remove it from the index)."""
     update_threads([payload["thread_id"]])
@@ -69,12 +66,9 @@ def connect(app):
 
 # --- Self-healing ----------------------------------------------------------------------------------
 
-@outbox.periodic("search.ensure_index", every=timedelta(minutes=10))
 def ensure_index():
     """Build the index when there is none but there are threads (a fresh install whose
     data came in without events, or a deleted index folder). Runs when the worker starts."""
-    if "search" not in current_app.extensions.get("forum_features", []):
-        return
     from . import rebuild
     if index.live_generation() is None and documents.visible_thread_count():
         rebuild.reindex()

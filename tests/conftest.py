@@ -61,6 +61,9 @@ def _test_config(tmp_path, **overrides):
         "SECRET_KEY": "test-secret",
         "SERVER_NAME": "localhost",
         "PASSWORD_HASH_METHOD": "scrypt:1024:8:1",
+        # Fixtures post as brand-new accounts, several posts a second: the new members'
+        # posting rate of an account's first day would refuse them (tests of it set it).
+        "MOD_NEW_MEMBER_MIN_HOURS": 0,
         "SQLALCHEMY_DATABASE_URI": POSTGRES_URL or "sqlite://",
         "SQLALCHEMY_ENGINE_OPTIONS": {} if POSTGRES_URL else {
             "poolclass": StaticPool, "connect_args": {"check_same_thread": False}},
@@ -177,10 +180,11 @@ def make_thread(app, make_user, make_category):
     from community import threads
 
     def factory(author=None, category=None, title=None, body="I have a question about this.",
-                tags=()):
+                tags=(), **options):
+        """``options`` go to the service (``confirmed={"public_data"}``, ``imported``)."""
         thread = threads.create_thread(author or make_user(), category or make_category(),
                                        title or f"How does thing number {next(_seq)} work?", body,
-                                       tags)
+                                       tags, **options)
         db.session.commit()
         return thread
     return factory
@@ -190,8 +194,8 @@ def make_thread(app, make_user, make_category):
 def make_reply(app, make_user):
     from community import threads
 
-    def factory(thread, author=None, body="Here is an answer that helps."):
-        post = threads.reply(author or make_user(), thread, body)
+    def factory(thread, author=None, body="Here is an answer that helps.", **options):
+        post = threads.reply(author or make_user(), thread, body, **options)
         db.session.commit()
         return post
     return factory

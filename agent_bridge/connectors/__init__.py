@@ -10,18 +10,18 @@ callback (``views``) or the worker's poll (``polling``) and is applied exactly o
 
 def init_app(app):
     """Settings, the callback and health page, the outbound receiver, the poll job."""
-    from community.template_helpers import add_nav_link
+    from community import hooks as core_hooks, outbox
     from flask_babel import lazy_gettext as _l
 
     from .. import events
     from . import hooks, models, outbound, permissions, polling, settings, views  # noqa: F401
 
-    if "agent_bridge.connectors" in app.extensions:
-        return
     settings.apply(app)
     app.extensions["agent_bridge.connectors"] = {"settings": [s.key for s in settings.SETTINGS]}
     views.init_app(app)
-    # Weak references would drop a receiver defined per call; this one is module-level.
-    events.ticket_event.connect(outbound.on_ticket_event, weak=False)
-    app.extensions.setdefault("forum_thread_banners", []).append(hooks.contact_banner)
-    add_nav_link(app, "bridge_connectors.health_page", _l("Connectors"), "manage_connectors")
+    events.ticket_event.connect(outbound.on_ticket_event, sender=app, weak=False)
+    outbox.register_handler(app, outbound.KIND, outbound.deliver)
+    outbox.register_periodic(app, "bridge.connector_poll", polling.POLL_EVERY, polling.poll_job)
+    core_hooks.add(app, "template.thread_banner", hooks.contact_banner)
+    core_hooks.add(app, "nav.link",
+                   ("bridge_connectors.health_page", _l("Connectors"), "manage_connectors"))

@@ -1,6 +1,6 @@
 """The asker's contact banner on their escalated thread: whether the helpdesk may
 see their e-mail address (only while an external helpdesk is connected)."""
-from flask import current_app, render_template
+from flask import render_template
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -13,8 +13,6 @@ from . import consent, registry
 
 
 def contact_banner(thread):
-    if "agent_bridge.connectors" not in current_app.extensions:
-        return ""
     user = current_user
     if not user.is_authenticated or user.id != thread.author_id:
         return ""

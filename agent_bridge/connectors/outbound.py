@@ -32,8 +32,6 @@ def iso(value):
 def on_ticket_event(sender, ticket, event, data, event_id=None, **extra):
     """Queue the event for the ticket's connector, unless it stays in the forum or
     came from that very helpdesk (which must never get its own news back)."""
-    if "agent_bridge.connectors" not in sender.extensions:
-        return
     connector = registry.get(ticket.connector, sender.config)
     if not connector.outbound or data.get("source") == ticket.connector:
         return
@@ -91,7 +89,6 @@ def _event_data(event, thread, data):
     return data
 
 
-@outbox.handler(KIND)
 def deliver(payload):
     event = payload["event"]
     connector = registry.get(payload["connector"])

@@ -7,9 +7,8 @@ keeps its position: the next one resumes where the last one stopped.
 import logging
 from datetime import timedelta
 
-from flask import current_app
 
-from community import clock, outbox
+from community import clock
 from community.extensions import db
 
 from . import registry
@@ -18,10 +17,10 @@ from .models import ConnectorState
 log = logging.getLogger(__name__)
 
 
-@outbox.periodic("bridge.connector_poll", every=timedelta(seconds=15))
+POLL_EVERY = timedelta(seconds=15)
+
+
 def poll_job():
-    if "agent_bridge.connectors" not in current_app.extensions:
-        return
     run_poll(force=False)
 
 

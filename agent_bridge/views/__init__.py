@@ -18,4 +18,3 @@ def guard(capability, obj=None):
 def init_app(app):
     from . import admin, customer, dashboard, desk, ticket  # noqa: F401 - routes
     app.register_blueprint(bp)
-    app.before_request(customer.check_public_data)

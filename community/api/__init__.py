@@ -11,5 +11,3 @@ def init_app(app):
     from . import endpoints  # noqa: F401 - registers the routes
     csrf.exempt(bp)
     app.register_blueprint(bp)
-    # Features append ``check(user, data, thread)`` to refuse a write (endpoints.py).
-    app.extensions.setdefault("forum_api_write_checks", [])

@@ -6,6 +6,8 @@ from .. import accounts
 from ..errors import ServiceError
 from . import bp
 
+SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
+
 
 class Unauthorized(ServiceError):
     status = 401
@@ -22,6 +24,9 @@ def authenticate():
     user = accounts.user_for_token(token.strip()) if scheme.lower() == "bearer" else None
     if user is None:
         raise Unauthorized("The API token is missing, malformed, revoked or unknown.")
+    refusal = accounts.access_refusal(user, write=request.method not in SAFE_METHODS)
+    if refusal is not None:
+        raise refusal
     g.api_user = user
     return None
 

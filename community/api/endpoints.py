@@ -56,13 +56,15 @@ def _visible_post(user, post_id):
     return post, thread
 
 
-def _run_write_checks(user, data, thread):
-    """Let features refuse a question (``thread`` None) or a reply before it is saved:
-    each ``check(user, data, thread)`` in ``app.extensions["forum_api_write_checks"]``
-    may raise a ServiceError. ``data`` is the whole JSON body, so a feature can read
-    the keys it documents; the core ignores keys it does not know."""
-    for check in current_app.extensions.get("forum_api_write_checks", ()):
-        check(user, data, thread)
+def _confirmed(data):
+    """What the client confirmed: ``X`` for each ``"X_ok": true`` in the body (a feature
+    documents its key, e.g. ``public_data_ok``; see threads.Write). Anything but a
+    boolean there is a 422, so ``"false"`` never confirms."""
+    keys = [name for name in data if name.endswith("_ok")]
+    wrong = {name: "Must be true or false." for name in keys if not isinstance(data[name], bool)}
+    if wrong:
+        raise ValidationError(_l("Please correct the marked fields."), fields=wrong)
+    return frozenset(name[:-3] for name in keys if data[name] is True)
 
 
 def _created(payload, location):
@@ -126,8 +128,7 @@ def create_thread():
         fields["category"] = "No such category." if slug else "Required."
     if fields:
         raise ValidationError(_l("Please correct the marked fields."), fields=fields)
-    _run_write_checks(user, data, None)
-    thread = threads.create_thread(user, category, title, body, tags)
+    thread = threads.create_thread(user, category, title, body, tags, confirmed=_confirmed(data))
     db.session.commit()
     view = listing.thread_page(thread.id, user, per_page=current_app.config["POSTS_PER_PAGE"])
     return _created(serializers.thread_detail(view),
@@ -142,8 +143,7 @@ def create_post(thread_id):
     if fields:
         raise ValidationError(_l("Please correct the marked fields."), fields=fields)
     thread = _visible_thread(user, thread_id)
-    _run_write_checks(user, data, thread)
-    post = threads.reply(user, thread, body)
+    post = threads.reply(user, thread, body, confirmed=_confirmed(data))
     db.session.commit()
     return _created(serializers.post(post, author_row=user),
                     url_for("api.get_post", post_id=post.id, _external=True))

@@ -215,17 +215,6 @@ def parse_line(raw, number):
 
 # ------------------------------------------------------------------ writing
 
-@contextlib.contextmanager
-def without_visibility_policies():
-    """Imported posts were moderated by the forum they come from: publish them as they are."""
-    saved = list(threads.visibility_policies)
-    threads.visibility_policies.clear()
-    try:
-        yield
-    finally:
-        threads.visibility_policies[:] = saved
-
-
 class Importer:
     def __init__(self, summary, report):
         self.summary = summary
@@ -265,8 +254,11 @@ class Importer:
 
     def write(self, record):
         asker = self.user(record.author, record.created_at)
+        # Imported posts were moderated by the forum they come from: ``imported``
+        # publishes them as they are.
         thread = threads.create_thread(asker, self.category(record.category), record.title,
-                                       record.body, record.tags, created_at=record.created_at)
+                                       record.body, record.tags, created_at=record.created_at,
+                                       imported=True)
         thread.external_id = record.external_id
         db.session.flush()
         for position, item in enumerate(record.replies, start=1):
@@ -275,7 +267,7 @@ class Importer:
                 raise LineError(f"reply {position}: external_id {item.external_id!r} "
                                 f"is already there")
             post = threads.reply(self.user(item.author, item.created_at), thread, item.body,
-                                 created_at=item.created_at)
+                                 created_at=item.created_at, imported=True)
             if item.external_id:
                 post.external_id = item.external_id
             if item.accepted:
@@ -361,8 +353,7 @@ def import_threads(path, map_path=None, batch_size=200, report=None, progress=Tr
     size = os.path.getsize(path)
     bar = click.progressbar(length=size, label="Importing") if progress else None
     try:
-        with open(path, "rb") as lines, without_visibility_policies(), \
-                (bar or contextlib.nullcontext()):
+        with open(path, "rb") as lines, (bar or contextlib.nullcontext()):
             for number, raw in enumerate(lines, start=1):
                 if bar is not None:
                     bar.update(len(raw))

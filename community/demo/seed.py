@@ -17,7 +17,6 @@ from .. import accounts, categories, clock, threads
 from ..extensions import db
 from ..models import Category, Post, Thread, Vote
 from . import content
-from .importer import without_visibility_policies
 
 EXTERNAL_PREFIX = "demo:"
 # The newest demo post is at least this old, so "just now" stays free for the visitor.
@@ -77,8 +76,9 @@ def _ensure_categories():
 def _load_thread(spec, users, cats, base, result):
     asked_at = base - timedelta(days=spec["days_ago"])
     author = users[spec["author"]]
+    # Curated content: published as it is (``imported``).
     thread = threads.create_thread(author, cats[spec["category"]], spec["title"], spec["body"],
-                                   spec.get("tags", ()), created_at=asked_at)
+                                   spec.get("tags", ()), created_at=asked_at, imported=True)
     thread.external_id = EXTERNAL_PREFIX + spec["key"]
     thread.pinned = bool(spec.get("pinned"))
     result.threads += 1
@@ -89,7 +89,7 @@ def _load_thread(spec, users, cats, base, result):
         when = min(max(when, asked_at + timedelta(hours=reply_spec["after_hours"])), latest)
         replier = users[reply_spec["author"]]
         post = threads.reply(replier, thread, reply_spec["body"], created_at=when,
-                             is_official=bool(reply_spec.get("official")))
+                             is_official=bool(reply_spec.get("official")), imported=True)
         result.replies += 1
         for offset, voter_key in enumerate(reply_spec.get("helpful", ()), start=1):
             threads.toggle_helpful(users[voter_key], post)
@@ -119,10 +119,9 @@ def seed(if_empty=False):
     result.categories = len(cats)
     existing = set(db.session.scalars(
         select(Thread.external_id).where(Thread.external_id.like(EXTERNAL_PREFIX + "%"))))
-    with without_visibility_policies():  # curated content: publish it as it is
-        for spec in content.THREADS:
-            if EXTERNAL_PREFIX + spec["key"] not in existing:
-                _load_thread(spec, users, cats, base, result)
+    for spec in content.THREADS:
+        if EXTERNAL_PREFIX + spec["key"] not in existing:
+            _load_thread(spec, users, cats, base, result)
     result.pending = db.session.scalar(
         select(db.func.count(Post.id)).join(Thread, Thread.id == Post.thread_id)
         .where(Thread.external_id.like(EXTERNAL_PREFIX + "%"), Post.visibility != "visible"))

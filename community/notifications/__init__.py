@@ -43,8 +43,9 @@ def init_app(app):
     """Blueprint, signal receivers, template hooks, the mention links and CLI."""
     from flask_babel import lazy_gettext as _l
 
-    from .. import markup
-    from ..template_helpers import add_nav_link
+    from datetime import timedelta
+
+    from .. import hooks, markup, outbox
     from . import (admin, cli, delivery, digest, mail, mentions,  # noqa: F401 - routes,
                    receivers, views)  # outbox handlers
 
@@ -54,4 +55,10 @@ def init_app(app):
     views.init_app(app)
     receivers.connect(app)
     app.cli.add_command(cli.notifications_cli)
-    add_nav_link(app, "notifications.mailbox", _l("Mailbox"), "admin")
+    hooks.add(app, "nav.link", ("notifications.mailbox", _l("Mailbox"), "admin"))
+    for kind, handler in ((receivers.MENTIONS, receivers.mentions_after_edit),
+                          (mail.SEND, mail.send), (digest.DIGEST, digest.compose_digest),
+                          (delivery.COMPOSE, delivery.compose)):
+        outbox.register_handler(app, kind, handler)
+    outbox.register_periodic(app, "notifications.digest", timedelta(minutes=10),
+                             digest.queue_due_digests)

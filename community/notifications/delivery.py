@@ -93,7 +93,6 @@ def _apply_current_choices(user, notifications):
     return kept
 
 
-@outbox.handler(COMPOSE)
 def compose(payload):
     """Compose the mail of one notification together with the others waiting for
     the same person and thread; wait for the end of the mail window first."""

@@ -5,7 +5,7 @@ on (in ``FORUM_DEFAULT_TIMEZONE``), one outbox row per member with notifications
 waiting for the digest. Its key names the member and the day, so however often the
 job runs and however many workers run it, each member gets one digest a day.
 """
-from datetime import timedelta, timezone
+from datetime import timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -27,7 +27,6 @@ def local_now():
     return clock.now().replace(tzinfo=timezone.utc).astimezone(tz)
 
 
-@outbox.periodic("notifications.digest", every=timedelta(minutes=10))
 def queue_due_digests():
     """Queue today's digests once the digest hour has come; returns how many."""
     local = local_now()
@@ -48,7 +47,6 @@ def queue_due_digests():
     return len(keys) - len(queued)
 
 
-@outbox.handler(DIGEST)
 def compose_digest(payload):
     user = db.session.get(User, payload["user_id"])
     if user is None:

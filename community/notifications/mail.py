@@ -141,7 +141,6 @@ def html_part(raw):
     return body.get_content() if body is not None else ""
 
 
-@outbox.handler(SEND)
 def send(payload):
     """Hand a stored message to SMTP; temporary failures raise and are retried."""
     message = db.session.get(MailMessage, payload["mail_id"])

@@ -62,7 +62,6 @@ def post_edited(sender, post, thread, user, revision, **_):
     outbox.enqueue(MENTIONS, {"post_id": post.id}, key=f"{MENTIONS}:{revision.id}")
 
 
-@outbox.handler(MENTIONS)
 def mentions_after_edit(payload):
     post = db.session.get(Post, payload["post_id"])
     thread = db.session.get(Thread, post.thread_id) if post is not None else None

@@ -35,7 +35,7 @@ def is_watching_thread(user, thread):
 
 
 def watch_thread(user, thread, reason="watched"):
-    require(user, "signed_in")
+    require(user, "watch", thread)
     require(user, "view_thread", thread)
     row = _thread_row(user, thread)
     if row is None:
@@ -79,7 +79,7 @@ def is_watching_category(user, category):
 
 
 def watch_category(user, category):
-    require(user, "signed_in")
+    require(user, "watch", category)
     if not is_watching_category(user, category):
         db.session.add(CategorySubscription(user_id=user.id, category_id=category.id,
                                             created_at=clock.now()))

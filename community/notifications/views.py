@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from .. import categories, listing, threads
+from .. import categories, hooks, listing, threads
 from ..errors import NotFound, ValidationError
 from ..extensions import csrf, db
 from ..forms import ActionForm, apply_errors
@@ -169,7 +169,7 @@ def category_watching(category):
 
 
 def init_app(app):
-    app.extensions["forum_thread_banners"].append(thread_banner)
+    hooks.add(app, "template.thread_banner", thread_banner)
     app.jinja_env.globals.update(
         category_watching=category_watching,
         notification_settings_form=lambda: preferences_form(current_user, display_only=True))

@@ -16,7 +16,7 @@ def init_app(app):
     @app.errorhandler(ServiceError)
     def service_error(error):
         db.session.rollback()
-        if request.path.startswith("/api/"):
+        if json_client():
             from ..api.errors import json_error
             return json_error(error)
         response = render_template("community/error.html", status=error.status,
@@ -33,18 +33,25 @@ def init_app(app):
             message=_("This form has expired, so nothing was sent. Please go back, reload "
                       "the page and send it again.")), 400
 
-    for status, message in ((403, lambda: _("You are not allowed to see this page.")),
+    for status, message in ((400, lambda: _("The request could not be understood.")),
+                            (403, lambda: _("You are not allowed to see this page.")),
                             (404, lambda: _("This page does not exist.")),
                             (405, lambda: _("This action is not possible here.")),
+                            (413, lambda: _("What you sent is too large.")),
                             (500, lambda: _("Something went wrong on our side. Please try again."))):
         app.register_error_handler(status, _page_error(status, message))
+
+
+def json_client():
+    """API calls, and any request that sent JSON (helpdesk callbacks), get JSON errors."""
+    return request.path.startswith("/api/") or request.is_json
 
 
 def _page_error(status, message):
     def handler(error):
         if status == 500:
             db.session.rollback()
-        if request.path.startswith("/api/"):
+        if json_client():
             from ..api.errors import http_error
             return http_error(error, status)
         return render_template("community/error.html", status=status, message=message()), status

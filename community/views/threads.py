@@ -11,12 +11,20 @@ from ..errors import RateLimited, ValidationError
 # Refusals shown at the form, with the member's text kept (a feature may rate-limit).
 FORM_ERRORS = (ValidationError, RateLimited)
 from ..extensions import db
-from ..forms import ActionForm, AskForm, EditForm, ReplyForm, apply_errors
+from ..forms import ActionForm, AskForm, EditForm, ReplyForm, apply_errors, confirmations
 from ..permissions import require
 from ..template_helpers import post_url, thread_url
 from .actions import press
 
 bp = Blueprint("threads", __name__)
+
+
+def _refusal_page(error):
+    """Roll back a refused write; the page a feature renders for it (the private-data
+    warning), or None to show the errors at the form."""
+    db.session.rollback()
+    page = getattr(error, "page", None)
+    return page() if page is not None else None
 
 
 def _per_page():
@@ -58,9 +66,11 @@ def ask():
         else:
             try:
                 thread = threads.create_thread(current_user, categories.get_by_slug(form.category.data),
-                                               form.title.data, form.body.data, form.tags.data)
+                                               form.title.data, form.body.data, form.tags.data,
+                                               confirmed=confirmations(request.form))
             except FORM_ERRORS as error:
-                db.session.rollback()
+                if (page := _refusal_page(error)) is not None:
+                    return page
                 apply_errors(form, error)
                 status = error.status
             else:
@@ -84,9 +94,11 @@ def reply(thread_id):
     if form.preview.data:
         return show(thread_id, thread.slug, reply_form=form, preview=markup.render(form.body.data))
     try:
-        post = threads.reply(current_user, thread, form.body.data)
+        post = threads.reply(current_user, thread, form.body.data,
+                             confirmed=confirmations(request.form))
     except FORM_ERRORS as error:
-        db.session.rollback()
+        if (page := _refusal_page(error)) is not None:
+            return page
         apply_errors(form, error)
         return show(thread_id, thread.slug, reply_form=form, status=error.status)
     db.session.commit()
@@ -114,9 +126,10 @@ def edit(post_id):
                 threads.edit_post(current_user, post, form.body.data,
                                   title=form.title.data if post.is_question else None,
                                   tags=form.tags.data if post.is_question else None,
-                                  reason=form.reason.data)
+                                  reason=form.reason.data, confirmed=confirmations(request.form))
             except FORM_ERRORS as error:
-                db.session.rollback()
+                if (page := _refusal_page(error)) is not None:
+                    return page
                 apply_errors(form, error)
                 status = error.status
             else:

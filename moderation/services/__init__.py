@@ -1,14 +1,7 @@
 """Moderation's business rules. Like the core's services they flush but never
 commit: the caller commits once, so the change, its audit entry and its notices
 land together or not at all."""
-from flask import current_app
-
 from community.errors import ValidationError
-
-
-def enabled():
-    """Whether the current app loaded moderation (hooks shared across apps check it)."""
-    return bool(current_app) and "moderation" in current_app.extensions
 
 
 def invalid(field, message):

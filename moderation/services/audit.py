@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from community import clock
 from community.extensions import db
+from community.inputs import id_number
 from community.listing import Page
 from community.models import User
 
@@ -68,8 +69,8 @@ def _conditions(actor=None, action=None, target_type=None, target_id=None, since
                 until=None):
     conditions = []
     if actor:
-        if str(actor).isdigit():
-            conditions.append(AuditEntry.actor_id == int(actor))
+        if id_number(actor):
+            conditions.append(AuditEntry.actor_id == id_number(actor))
         else:
             ids = select(User.id).where(func.lower(User.name).contains(str(actor).lower()))
             conditions.append(AuditEntry.actor_id.in_(ids))
@@ -78,7 +79,9 @@ def _conditions(actor=None, action=None, target_type=None, target_id=None, since
     if target_type:
         conditions.append(AuditEntry.target_type == target_type)
     if target_id:
-        conditions.append(AuditEntry.target_id == int(target_id))
+        if id_number(target_id) is None:
+            raise invalid("target_id", _l("Enter the number of a post, thread or member."))
+        conditions.append(AuditEntry.target_id == id_number(target_id))
     start, end = _day(since, "since"), _day(until, "until")
     if start:
         conditions.append(AuditEntry.created_at >= start)

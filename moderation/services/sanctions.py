@@ -10,16 +10,16 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, or_, select
 
 from community import clock
-from community.errors import Conflict, NotFound, ValidationError
+from community.errors import Conflict, Forbidden, NotFound, ValidationError
 from community.extensions import db
 from community.models import User
 from community.permissions import require
-from community.template_helpers import dt
+from community.template_helpers import dt, iso
 
 from .. import cache
 from ..labels import DECISION_REASONS
 from ..models import Sanction
-from . import audit, enabled, notices
+from . import audit, notices
 
 KINDS = ("silence", "suspend")
 MAX_DAYS = 3650
@@ -113,10 +113,25 @@ def lift(moderator, sanction, reason="", quiet=False):
     return sanction
 
 
-def login_check(user):
-    """For ``community.accounts.login_checks``: the suspension's reason, or None."""
-    if not enabled():
+def access_check(user, write):
+    """The core's ``account.access_check`` hook: a suspended account may not use its API
+    tokens at all, a silenced one may read but not write."""
+    sanction = active(user.id)
+    if sanction is None or (sanction.kind == "silence" and not write):
         return None
+    reason = sanction.reason or str(DECISION_REASONS.get(sanction.reason_code, ""))
+    details = {"until": iso(sanction.ends_at) or None}
+    if sanction.kind == "suspend":
+        return Forbidden(_l("Your account is suspended %(until)s. Reason: %(reason)s",
+                            until=until_text(sanction), reason=reason),
+                         code="suspended", details=details)
+    return Forbidden(_l("Your account is read-only %(until)s: you can read, but not write. "
+                        "Reason: %(reason)s", until=until_text(sanction), reason=reason),
+                     code="silenced", details=details)
+
+
+def login_check(user):
+    """The ``account.login_check`` hook: the suspension's reason, or None."""
     sanction = active(user.id)
     if sanction is None or sanction.kind != "suspend":
         return None

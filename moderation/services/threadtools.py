@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from community import clock, events, threads
 from community.errors import Conflict, NotFound, ValidationError
+from community.inputs import id_number
 from community.extensions import db
 from community.models import Category, Post, Thread
 from community.permissions import require
@@ -93,7 +94,8 @@ def _refresh_latest(category):
 def find_thread(reference):
     """A thread from its number or its URL (``/t/123-slug``)."""
     match = re.fullmatch(r"\s*(\d+)\s*", reference or "") or re.search(r"/t/(\d+)", reference or "")
-    thread = db.session.get(Thread, int(match.group(1))) if match else None
+    thread_id = id_number(match.group(1)) if match else None
+    thread = db.session.get(Thread, thread_id) if thread_id else None
     if thread is None:
         raise ValidationError(_l("No such thread."),
                               fields={"target": _l("Enter the number or URL of a thread.")})

@@ -195,7 +195,7 @@ def test_the_sweep_runs_in_the_worker_every_minute_and_on_the_command_line(
     clock.travel(timedelta(hours=5))
     outbox.run_periodic(force=True)
     assert ticket_of(thread).reason == "no_reply"
-    assert outbox._periodic["agent_bridge.sweep"].every == timedelta(minutes=1)
+    assert outbox.periodic_jobs()["agent_bridge.sweep"].every == timedelta(minutes=1)
     other = make_thread(author=customer)
     clock.travel(timedelta(hours=5))
     result = app.test_cli_runner().invoke(args=["bridge", "sweep"])

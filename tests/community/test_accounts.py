@@ -167,11 +167,12 @@ def test_login_throttling_moves_with_the_clock(testapp, make_user):
     assert "You are logged in." in login(testapp, user).text
 
 
-def test_features_can_refuse_a_login_or_a_registration(testapp, make_user, monkeypatch):
-    from community import accounts
+def test_features_can_refuse_a_login_or_a_registration(app, testapp, make_user, monkeypatch):
+    from community import hooks
     user = make_user()
-    monkeypatch.setattr(accounts, "login_checks", [lambda u: "Suspended until tomorrow."])
-    monkeypatch.setattr(accounts, "registration_checks",
+    registry = app.extensions[hooks.KEY]
+    monkeypatch.setitem(registry, "account.login_check", [lambda u: "Suspended until tomorrow."])
+    monkeypatch.setitem(registry, "account.registration_check",
                         [lambda form: "Bot detected." if form.get("website") else None])
     form = testapp.get("/login").forms["login-form"]
     form["email"], form["password"] = user.email, PASSWORD

@@ -4,7 +4,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from community import accounts, listing, threads
+from community import accounts, hooks, listing, threads
 from community.errors import RateLimited
 from community.extensions import db
 from community.models import Post, Thread
@@ -574,7 +574,7 @@ def test_a_crash_in_a_write_rolls_back(app, testapp, token, make_user, make_thre
     assert db.session.scalar(select(Post.id).where(Post.number > 1)) is None
 
 
-def test_rate_limits_are_429_with_retry_after(testapp, token, make_user, make_thread,
+def test_rate_limits_are_429_with_retry_after(app, testapp, token, make_user, make_thread,
                                               monkeypatch):
     """A feature refuses a post for now from a visibility policy (the service path a
     rate limit of moderation takes): 429 with Retry-After, for questions and answers."""
@@ -583,7 +583,7 @@ def test_rate_limits_are_429_with_retry_after(testapp, token, make_user, make_th
     def slow_down(user, category, thread, title, body):
         raise RateLimited("Please wait a moment.", retry_after=90)
 
-    monkeypatch.setattr(threads, "visibility_policies", [slow_down])
+    monkeypatch.setitem(app.extensions[hooks.KEY], "write.visibility", [slow_down])
     auth = token(make_user())
     response = testapp.post_json(f"/api/v1/threads/{thread.id}/posts",
                                  {"body": "One more answer, please."}, headers=auth, status=429)

@@ -3,6 +3,7 @@ text, the error right next to the field it is about (inside the field's box, lin
 with aria-describedby and marked aria-invalid), and nothing saved."""
 from sqlalchemy import func, select
 
+from community import hooks
 from community.extensions import db
 from community.models import ApiToken, Post, Thread, User
 from tests.conftest import PASSWORD, login
@@ -177,7 +178,7 @@ def test_token_name(testapp, make_user):
     assert count(ApiToken) == 0
 
 
-def test_a_features_rate_limit_keeps_the_text(testapp, make_user, make_thread, monkeypatch):
+def test_a_features_rate_limit_keeps_the_text(app, testapp, make_user, make_thread, monkeypatch):
     """A feature may refuse a post for now (``RateLimited``, 429) from a visibility
     policy; the member gets the form back with the text and the reason."""
     from community import threads
@@ -189,7 +190,7 @@ def test_a_features_rate_limit_keeps_the_text(testapp, make_user, make_thread, m
 
     thread = make_thread()
     login(testapp, make_user())
-    monkeypatch.setattr(threads, "visibility_policies", [slow_down])
+    monkeypatch.setitem(app.extensions[hooks.KEY], "write.visibility", [slow_down])
     form = testapp.get(f"/t/{thread.id}-{thread.slug}").forms["reply-form"]
     form["body"] = "Have you tried the other cable?"
     page = form.submit("submit", status=429)

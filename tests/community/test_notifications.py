@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from community import outbox, threads
+from community import hooks, outbox, threads
 from community.extensions import db
 from community.models import MailMessage, Notification, Post, ThreadSubscription, User
 from community.notifications import mentions, preferences, service
@@ -356,19 +356,16 @@ def test_without_smtp_mail_is_logged_and_shown_to_admins_only(testapp, thread, a
 # --- Held posts --------------------------------------------------------------------
 
 def test_a_held_question_reaches_category_watchers_only_when_approved(
-        testapp, make_category, make_user):
+        app, testapp, make_category, make_user):
     category = make_category(name="Mobile")
     watcher, moderator = make_user(name="Wanda Watcher"), make_user(role="moderator")
     service.watch_category(watcher, category)
     bert = make_user(name="Bert Brecht")
-    threads.visibility_policies.append(_hold_everything)
-    try:
-        thread = threads.create_thread(make_user(name="Nina Newcomer"), category,
-                                       "My contract number is 4711, help?",
-                                       "Please call @BertBrecht about contract 4711.")
-        db.session.commit()
-    finally:
-        threads.visibility_policies.remove(_hold_everything)
+    hooks.add(app, "write.visibility", _hold_everything)
+    thread = threads.create_thread(make_user(name="Nina Newcomer"), category,
+                                   "My contract number is 4711, help?",
+                                   "Please call @BertBrecht about contract 4711.")
+    db.session.commit()
     assert Notification.query.count() == 0
     login(testapp, watcher)
     page = testapp.get("/notifications")

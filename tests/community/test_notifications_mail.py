@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from webtest import TestApp
 
-from community import clock, outbox, threads
+from community import clock, hooks, outbox, threads
 from community.extensions import db
 from community.models import MailMessage, Notification, OutboxMessage, Post
 from community.notifications import digest, links, preferences
@@ -297,15 +297,13 @@ def test_the_daily_digest_comes_once_a_day_at_the_digest_hour(server, thread, ma
     assert len(server.messages) == 2 and "Xena Voter found" in server.messages[1].text
 
 
-def test_a_held_post_notifies_nobody_until_approved(server, testapp, thread, asker, make_user):
+def test_a_held_post_notifies_nobody_until_approved(app, server, testapp, thread, asker,
+                                                   make_user):
     moderator = make_user(role="moderator")
     newcomer = make_user(name="Nina Newcomer")
-    threads.visibility_policies.append(_hold_everything)
-    try:
-        post = threads.reply(newcomer, thread, "My secret draft with @[Anna Asker] in it.")
-        db.session.commit()
-    finally:
-        threads.visibility_policies.remove(_hold_everything)
+    hooks.add(app, "write.visibility", _hold_everything)
+    post = threads.reply(newcomer, thread, "My secret draft with @[Anna Asker] in it.")
+    db.session.commit()
     assert post.visibility == "pending"
     outbox.drain()
     assert server.messages == [] and Notification.query.count() == 0
@@ -327,7 +325,8 @@ def _hold_everything(user, category, thread, title, body):
 def test_a_post_hidden_before_the_mail_goes_out_is_not_mailed(server, testapp, thread, asker,
                                                                make_reply, make_user):
     moderator = make_user(role="moderator")
-    reply = make_reply(thread, body="Call me at +49 170 1234567, here is my address.")
+    reply = make_reply(thread, body="Call me at +49 170 1234567, here is my address.",
+                       confirmed={"public_data"})
     threads.set_post_visibility(moderator, reply, "hidden")
     db.session.commit()
     outbox.drain()
@@ -456,7 +455,8 @@ def test_a_moderation_decision_is_mailed_with_its_reason_in_the_members_language
     author = make_user(name="Greta Gruber", email="greta@example.com", locale="de")
     moderator = make_user(role="moderator", name="Mia Moderator")
     thread = make_thread(title="Wie aktiviere ich meine eSIM?")
-    post = make_reply(thread, author=author, body="Ruf mich an: 0170 1234567, Musterweg 1.")
+    post = make_reply(thread, author=author, body="Ruf mich an: 0170 1234567, Musterweg 1.",
+                      confirmed={"public_data"})
     threads.set_post_visibility(moderator, post, "hidden")
     notifications.notify(author, notifications.MODERATION, thread=thread, post=post,
                          actor=moderator, key="moderation.notice:1",

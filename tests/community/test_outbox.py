@@ -13,20 +13,19 @@ class Calls(list):
 
 
 @pytest.fixture
-def calls():
+def calls(app):
     seen = Calls()
     flaky = {"failures": 0}
 
-    @outbox.handler("test.record")
     def record(payload):
         if flaky["failures"] > 0:
             flaky["failures"] -= 1
             raise ConnectionError("helpdesk unreachable")
         seen.append(payload["n"])
 
+    outbox.register_handler(app, "test.record", record)  # this app's only
     seen.flaky = flaky
-    yield seen
-    outbox._handlers.pop("test.record", None)
+    return seen
 
 
 def test_enqueue_is_part_of_the_transaction_and_idempotent(app, calls):
@@ -65,7 +64,6 @@ def test_handlers_know_a_retry_after_a_failure_a_put_off_or_a_stopped_worker(app
     seen = []
     behaviour = ["fail", "later", "ok"]
 
-    @outbox.handler("test.retry")
     def run(payload):
         seen.append((payload["n"], outbox.is_retry()))
         step = behaviour.pop(0) if payload["n"] == 1 else "ok"
@@ -74,28 +72,26 @@ def test_handlers_know_a_retry_after_a_failure_a_put_off_or_a_stopped_worker(app
         if step == "later":
             raise outbox.RetryLater("helpdesk busy", seconds=5)
 
-    try:
-        outbox.enqueue("test.retry", {"n": 1}, key="r1")
-        outbox.enqueue("test.retry", {"n": 2}, key="r2")
-        db.session.commit()
-        clock.freeze()
+    outbox.register_handler(app, "test.retry", run)
+    outbox.enqueue("test.retry", {"n": 1}, key="r1")
+    outbox.enqueue("test.retry", {"n": 2}, key="r2")
+    db.session.commit()
+    clock.freeze()
+    outbox.drain()
+    for _ in range(2):
+        clock.travel(timedelta(seconds=10))
         outbox.drain()
-        for _ in range(2):
-            clock.travel(timedelta(seconds=10))
-            outbox.drain()
-        assert seen == [(1, False), (2, False), (1, True), (1, True)]
-        assert not outbox.is_retry()  # only inside a handler
+    assert seen == [(1, False), (2, False), (1, True), (1, True)]
+    assert not outbox.is_retry()  # only inside a handler
 
-        # A worker claimed a row and stopped before it finished: its claim runs out.
-        outbox.enqueue("test.retry", {"n": 3}, key="r3")
-        db.session.commit()
-        assert outbox._claim(10)
-        clock.travel(timedelta(seconds=outbox.CLAIM_SECONDS + 1))
-        seen.clear()
-        assert outbox.drain() == 1
-        assert seen == [(3, True)]
-    finally:
-        outbox._handlers.pop("test.retry", None)
+    # A worker claimed a row and stopped before it finished: its claim runs out.
+    outbox.enqueue("test.retry", {"n": 3}, key="r3")
+    db.session.commit()
+    assert outbox._claim(10)
+    clock.travel(timedelta(seconds=outbox.CLAIM_SECONDS + 1))
+    seen.clear()
+    assert outbox.drain() == 1
+    assert seen == [(3, True)]
 
 
 def test_row_fails_for_good_after_max_attempts(app, calls):
@@ -133,13 +129,10 @@ def test_unknown_kind_is_kept_and_reported_not_lost(app):
 
 def test_worker_once_runs_due_rows_and_periodic_jobs(app, calls):
     ran = []
-    outbox.periodic("test.job", timedelta(minutes=1))(lambda: ran.append(1))
-    try:
-        outbox.enqueue("test.record", {"n": 3}, key="w")
-        db.session.commit()
-        result = app.test_cli_runner().invoke(args=["worker", "--once"])
-        assert result.exit_code == 0, result.output
-        assert "0 rows still pending" in result.output
-        assert calls == [3] and ran == [1]
-    finally:
-        outbox._periodic.pop("test.job")
+    outbox.register_periodic(app, "test.job", timedelta(minutes=1), lambda: ran.append(1))
+    outbox.enqueue("test.record", {"n": 3}, key="w")
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["worker", "--once"])
+    assert result.exit_code == 0, result.output
+    assert "0 rows still pending" in result.output
+    assert calls == [3] and ran == [1]

@@ -365,7 +365,7 @@ def _relax_spam_checks(app):
     similar text: without this the spam heuristics would hold most of them for review,
     and held threads are not on the public pages under test."""
     app.config.update(MOD_NEW_MEMBER_MAX_LINKS=10**6, MOD_NEW_MEMBER_RATE_POSTS=10**6,
-                      MOD_REPEAT_MIN_LENGTH=10**6)
+                      MOD_REPEAT_MIN_LENGTH=10**6, REGISTRATION_MAX_PER_NETWORK=0)
 
 
 def test_sample_through_http_renders_inert_everywhere(app, make_category, make_user):

@@ -140,7 +140,8 @@ def test_every_moderation_call_is_in_the_openapi_document(app, make_app, testapp
 
     def required(name):
         return set(schemas[name]["required"])
-    post = make_reply(make_thread(), body="Call me at 0170 1234567 for a better offer.")
+    post = make_reply(make_thread(), body="Call me at 0170 1234567 for a better offer.",
+                      confirmed={"public_data"})
     response = testapp.post_json(f"/api/v1/posts/{post.id}/flags", {"reason": "private_data"},
                                  headers=token(make_user()), status=201).json
     assert set(response) >= required("ModFlag")

@@ -68,7 +68,8 @@ def test_urgent_reasons_go_to_the_top_of_the_queue(browser, make_user, make_thre
                                                    moderator):
     thread = make_thread()
     older = make_reply(thread, body="An off-topic answer about football results.")
-    newer = make_reply(thread, body="Call me, my customer number is 12345678.")
+    newer = make_reply(thread, body="Call me, my customer number is 12345678.",
+                       confirmed={"public_data"})
     newest = make_reply(thread, body="Is the outage in Hamburg fixed yet? Nobody answers.")
     flag(browser(make_user()), older, "off_topic")
     flag(browser(make_user()), newer, "private_data")

@@ -13,7 +13,8 @@ def test_decisions_reach_members_through_notifications_and_e_mail(
         browser, make_thread, make_reply, make_user, moderator):
     author = make_user(name="Paula Poster")
     thread = make_thread(title="Which router works with fibre?")
-    post = make_reply(thread, author=author, body="My cousin sells routers, call 0170 1234567.")
+    post = make_reply(thread, author=author, body="My cousin sells routers, call 0170 1234567.",
+                      confirmed={"public_data"})
     flaggers = [make_user(name=f"Flagger {n}") for n in range(2)]
     for flagger in flaggers:
         flag(browser(flagger), post, "private_data")

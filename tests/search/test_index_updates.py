@@ -4,7 +4,7 @@ from datetime import timedelta
 
 import pytest
 
-from community import clock, events, outbox, threads
+from community import clock, events, hooks, outbox, threads
 from community.extensions import db
 from community.models import OutboxMessage
 from search import index
@@ -15,12 +15,10 @@ from .helpers import result_ids, snippets, titles
 @pytest.fixture
 def hold_marked_posts(app):
     """Posts containing "[hold]" wait for review, as moderation's pre-moderation does it
-    (through the core's ``visibility_policies``)."""
+    (through the core's ``write.visibility`` hook)."""
     def policy(user, category, thread, title, body):
         return "pending" if "[hold]" in f"{title} {body}" else None
-    threads.visibility_policies.append(policy)
-    yield
-    threads.visibility_policies.remove(policy)
+    hooks.add(app, "write.visibility", policy)
 
 
 def pending_search_rows():

@@ -1,0 +1,120 @@
+"""The hook catalogue: every extension point the core offers, declared once.
+
+Feature packages (moderation, search, agent_bridge) reach the core through these
+hooks, through the events in ``community/events.py`` and through Flask's own
+``init_app`` mechanisms (blueprints, CLI groups, settings). Each feature registers
+its functions in its ``init_app(app)``, so the registrations belong to that app:
+two apps in one process (tests, a CLI beside a server) never see each other's
+features, and no hook needs to ask "is my feature loaded here?".
+
+A hook has one of three shapes:
+
+- ``list``: every registered function is asked, in registration order;
+- ``keyed``: functions registered under a key (a capability, an outbox kind), and
+  asked for that key only;
+- ``single``: at most one provider; the caller has a fallback when there is none.
+
+``docs/architecture.md`` lists the catalogue; ``tests/test_hooks.py`` fails when a
+hook is used without being declared here, or declared without a description.
+"""
+from dataclasses import dataclass
+
+from flask import current_app
+
+KEY = "forum_hooks"
+
+
+@dataclass(frozen=True)
+class Hook:
+    name: str
+    shape: str
+    doc: str
+
+
+CATALOGUE = {hook.name: hook for hook in (
+    # Pages
+    Hook("nav.link", "list",
+         "``(endpoint, label, capability)``: a header link, shown to whoever has the "
+         "capability (the review queue, the desk)."),
+    Hook("template.post_actions", "list",
+         "``fn(post, thread, **context) -> Markup``: buttons under each post."),
+    Hook("template.thread_banner", "list",
+         "``fn(thread) -> Markup``: a banner above a thread (locked, has a ticket)."),
+    Hook("template.ask_form", "list",
+         "``fn(form) -> Markup``: more on the ask form (similar questions)."),
+    Hook("template.register_form", "list",
+         "``fn(form) -> Markup``: more fields on the register form (a honeypot)."),
+    # Writes
+    Hook("write.visibility", "list",
+         "``fn(user, category, thread, title, body) -> 'pending' | None``: hold a new "
+         "question (``thread`` None) or reply for review."),
+    Hook("write.check", "list",
+         "``fn(user, action, texts, confirmed) -> None``, raising a ServiceError to refuse "
+         "a question, reply or edit before it is saved. ``action`` is ``ask``, ``reply`` "
+         "or ``edit``; ``texts`` maps field names to the text about to be saved (lengths "
+         "already checked); ``confirmed`` is the names the writer confirmed (e.g. "
+         "``public_data``)."),
+    # Accounts
+    Hook("account.login_check", "list",
+         "``fn(user) -> message | None``: refuse a login (a suspension)."),
+    Hook("account.registration_check", "list",
+         "``fn(form: dict) -> message | None``: refuse a registration (a honeypot)."),
+    Hook("account.access_check", "list",
+         "``fn(user, write) -> ServiceError | None``: refuse an API token's call (a "
+         "suspension refuses all, a silence every write)."),
+    # Permissions
+    Hook("permission.restrict", "keyed",
+         "``fn(user, obj) -> bool`` under a capability: a further condition that must "
+         "hold (a silenced member may not reply)."),
+    Hook("permission.allow", "keyed",
+         "``fn(user, obj) -> bool`` under a capability: another way to be granted it "
+         "(agents confirm answers in threads with a ticket); restrictions still apply."),
+    # Background work
+    Hook("outbox.handler", "keyed",
+         "``fn(payload)`` under an outbox kind: runs the rows of that kind."),
+    Hook("outbox.periodic", "keyed",
+         "``PeriodicJob`` under its name: a job the worker runs every so often."),
+    # Services between features
+    Hook("similar.threads", "single",
+         "``fn(title, body, limit=n, exclude=thread_id)``: threads like a question, best "
+         "first (see ``community/similar.py``)."),
+)}
+
+
+def init_app(app):
+    app.extensions[KEY] = {name: ({} if hook.shape == "keyed" else [])
+                           for name, hook in CATALOGUE.items() if hook.shape != "single"}
+
+
+def _registry(app, name):
+    if name not in CATALOGUE:
+        raise KeyError(f"{name!r} is not a hook of community/hooks.py")
+    return (app or current_app).extensions[KEY]
+
+
+def add(app, name, fn, key=None):
+    """Register ``fn`` for hook ``name`` (under ``key`` for keyed hooks) in ``app``."""
+    hook = CATALOGUE.get(name)
+    registry = _registry(app, name)
+    if hook.shape == "single":
+        registry[name] = fn
+    elif hook.shape == "keyed":
+        if key is None:
+            raise ValueError(f"hook {name!r} needs a key")
+        registry[name].setdefault(key, []).append(fn)
+    else:
+        registry[name].append(fn)
+    return fn
+
+
+def registered(name, key=None, app=None):
+    """What is registered for ``name`` in ``app`` (default: the current app): a list,
+    a ``{key: [fn]}`` mapping for a keyed hook without ``key``, or the provider of a
+    single hook (None when there is none)."""
+    hook = CATALOGUE.get(name)
+    registry = _registry(app, name)
+    if hook.shape == "single":
+        return registry.get(name)
+    if hook.shape == "keyed":
+        return registry[name] if key is None else registry[name].get(key, [])
+    return registry[name]
