@@ -1,5 +1,5 @@
 """Pieces the bridge adds to the core's pages through its hook lists."""
-from flask import current_app, render_template
+from flask import render_template
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import select
@@ -14,8 +14,6 @@ from .models import PrivateRequest
 
 def thread_banner(thread):
     """The public status of the thread's ticket, and the buttons to pass it on."""
-    if "agent_bridge" not in current_app.extensions:
-        return Markup("")
     ticket = tickets.ticket_for_thread(thread.id)
     me = current_user._get_current_object()
     may_ask = escalation.may_ask(me, thread, ticket)

@@ -37,7 +37,7 @@ CATALOGUE = {hook.name: hook for hook in (
          "``(endpoint, label, capability)``: a header link, shown to whoever has the "
          "capability (the review queue, the desk)."),
     Hook("template.post_actions", "list",
-         "``fn(post, thread, **context) -> Markup``: buttons under each post."),
+         "``fn(post, thread) -> Markup``: buttons under each post (called per post: no queries)."),
     Hook("template.thread_banner", "list",
          "``fn(thread) -> Markup``: a banner above a thread (locked, has a ticket)."),
     Hook("template.ask_form", "list",

@@ -1,4 +1,4 @@
-"""DESIGN.md's import rules: community imports no feature; features never import each other."""
+"""docs/architecture.md's import rules: community imports no feature; features never import each other."""
 import ast
 from pathlib import Path
 

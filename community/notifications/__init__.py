@@ -1,7 +1,7 @@
 """Notifications: subscriptions, in-app notices with the bell, and e-mail through
 the outbox over SMTP (or into the admins' mailbox when no SMTP server is set).
 
-Part of the core (DESIGN.md). The core's events reach it through the receivers
+Part of the core (docs/architecture.md). The core's events reach it through the receivers
 connected in ``init_app``; other packages reach people through ``notify`` below.
 README.md, section "Notifications and e-mail", describes the behaviour.
 """
