@@ -4,7 +4,7 @@ Like moderation, the package applies its own settings; explicit ``create_app``
 overrides win. Category rules made in the admin UI override the escalation
 defaults for their category.
 """
-from community.config import FeatureSetting as Setting, apply_feature_settings
+from community.config import Setting, apply_feature_settings
 
 
 URGENT_DE = ("kündig, storno, widerruf, störung, ausfall, funktioniert nicht mehr, "

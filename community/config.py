@@ -1,9 +1,12 @@
 """Configuration from ``FORUM_*`` environment variables.
 
-Every setting is declared once in ``SETTINGS``: its environment name, the Flask
-config key it fills, its type, default and a one-line description. The README's
-settings table is printed from this list (``flask --app community config docs``),
-so code and documentation cannot drift apart.
+Every setting, the core's and each feature's, is one ``Setting``: the Flask config
+key it fills, its default, a one-line description, its type and its environment
+variable (``FORUM_<key>`` unless it says otherwise). The core's are in ``SETTINGS``;
+a feature declares its own in its ``settings.py`` and applies them from
+``init_app``. One parser reads them all, and a bad value is one error naming the
+variable. The settings table is printed from these declarations (``flask --app
+community config docs``), so code and documentation cannot drift apart.
 """
 import os
 import secrets
@@ -13,13 +16,45 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off"}
+
+
+class SettingError(ValueError):
+    """A ``FORUM_*`` variable with a value its setting cannot take."""
+
+
 @dataclass(frozen=True)
 class Setting:
-    env: str
     key: str
     default: object
-    kind: type
     doc: str
+    kind: object = None     # bool, int, float, str or a parser; default: the default's type
+    env: str = None         # default: FORUM_<key>
+    secret: bool = False
+
+    def __post_init__(self):
+        if self.env is None:
+            object.__setattr__(self, "env", "FORUM_" + self.key)
+        if self.kind is None:
+            object.__setattr__(self, "kind", str if self.default is None else type(self.default))
+
+    def parse(self, raw):
+        """The value of the variable's text ``raw``, or a SettingError naming it."""
+        try:
+            if self.kind is bool:
+                value = raw.strip().lower()
+                if value not in _TRUE | _FALSE:
+                    raise ValueError("use true or false")
+                return value in _TRUE
+            return self.kind(raw)
+        except ValueError as error:
+            raise SettingError(f"{self.env}={raw!r} is not valid: {error}") from None
+
+
+def _core(env, key, default, kind, doc):
+    """A core setting whose config key is not its variable's name without FORUM_."""
+    return Setting(key, default, doc, kind=kind, env=env)
 
 
 def _features(value):
@@ -27,91 +62,79 @@ def _features(value):
 
 
 SETTINGS = [
-    Setting("FORUM_INSTANCE_PATH", "INSTANCE_PATH", "./instance", str,
+    _core("FORUM_INSTANCE_PATH", "INSTANCE_PATH", "./instance", str,
             "Folder for the SQLite database, search index and generated secret key."),
-    Setting("FORUM_DATABASE_URL", "SQLALCHEMY_DATABASE_URI", None, str,
+    _core("FORUM_DATABASE_URL", "SQLALCHEMY_DATABASE_URI", None, str,
             "SQLAlchemy URL of the database, e.g. `postgresql+psycopg://user@host/forum`. "
             "Default: SQLite file `forum.db` in the instance folder."),
-    Setting("FORUM_SECRET_KEY", "SECRET_KEY", None, str,
+    _core("FORUM_SECRET_KEY", "SECRET_KEY", None, str,
             "Signs sessions, CSRF tokens and links. Default: a random key kept in "
             "`instance/secret_key`."),
-    Setting("FORUM_FEATURES", "FORUM_FEATURES", "moderation,search,agent_bridge", _features,
+    _core("FORUM_FEATURES", "FORUM_FEATURES", "moderation,search,agent_bridge", _features,
             "Comma-separated feature packages to load; the core runs with none."),
-    Setting("FORUM_SITE_NAME", "SITE_NAME", "Customer Community", str,
+    _core("FORUM_SITE_NAME", "SITE_NAME", "Customer Community", str,
             "Name shown in the header, feeds and e-mails."),
-    Setting("FORUM_DEFAULT_LOCALE", "BABEL_DEFAULT_LOCALE", "en", str,
+    _core("FORUM_DEFAULT_LOCALE", "BABEL_DEFAULT_LOCALE", "en", str,
             "Language when neither the user's setting nor Accept-Language decides (`en`, `de`)."),
-    Setting("FORUM_DEFAULT_TIMEZONE", "BABEL_DEFAULT_TIMEZONE", "Europe/Berlin", str,
+    _core("FORUM_DEFAULT_TIMEZONE", "BABEL_DEFAULT_TIMEZONE", "Europe/Berlin", str,
             "Time zone in which dates are shown."),
-    Setting("FORUM_SECURE_COOKIES", "FORUM_SECURE_COOKIES", False, bool,
+    _core("FORUM_SECURE_COOKIES", "FORUM_SECURE_COOKIES", False, bool,
             "Always mark cookies Secure (they are marked Secure anyway on HTTPS requests)."),
-    Setting("FORUM_PROXY_FIX", "FORUM_PROXY_FIX", False, bool,
+    _core("FORUM_PROXY_FIX", "FORUM_PROXY_FIX", False, bool,
             "Trust one proxy's X-Forwarded-For/-Proto headers (set behind nginx or a load balancer)."),
-    Setting("FORUM_THREADS_PER_PAGE", "THREADS_PER_PAGE", 25, int,
+    _core("FORUM_THREADS_PER_PAGE", "THREADS_PER_PAGE", 25, int,
             "Threads per page in category lists and profiles."),
-    Setting("FORUM_POSTS_PER_PAGE", "POSTS_PER_PAGE", 20, int, "Replies per page in a thread."),
-    Setting("FORUM_MAX_TAGS", "MAX_TAGS", 5, int, "Tags allowed on one question."),
-    Setting("FORUM_LOGIN_MAX_FAILURES", "LOGIN_MAX_FAILURES", 5, int,
+    _core("FORUM_POSTS_PER_PAGE", "POSTS_PER_PAGE", 20, int, "Replies per page in a thread."),
+    _core("FORUM_MAX_TAGS", "MAX_TAGS", 5, int, "Tags allowed on one question."),
+    _core("FORUM_LOGIN_MAX_FAILURES", "LOGIN_MAX_FAILURES", 5, int,
             "Failed logins allowed per account and client IP within the window before that "
             "IP is throttled for the account."),
-    Setting("FORUM_LOGIN_MAX_FAILURES_PER_IP", "LOGIN_MAX_FAILURES_PER_IP", 20, int,
+    _core("FORUM_LOGIN_MAX_FAILURES_PER_IP", "LOGIN_MAX_FAILURES_PER_IP", 20, int,
             "Failed logins allowed per client IP (all accounts) within the window."),
-    Setting("FORUM_LOGIN_WINDOW_MINUTES", "LOGIN_WINDOW_MINUTES", 15, int,
+    _core("FORUM_LOGIN_WINDOW_MINUTES", "LOGIN_WINDOW_MINUTES", 15, int,
             "Length of the login throttling window in minutes."),
-    Setting("FORUM_LOGIN_MAX_FAILURES_PER_ACCOUNT", "LOGIN_MAX_FAILURES_PER_ACCOUNT", 50, int,
+    _core("FORUM_LOGIN_MAX_FAILURES_PER_ACCOUNT", "LOGIN_MAX_FAILURES_PER_ACCOUNT", 50, int,
             "Failed logins allowed per account from all IPs within the account window; IPs "
             "the owner logged in from before are never throttled by it (0: no such limit)."),
-    Setting("FORUM_LOGIN_ACCOUNT_WINDOW_MINUTES", "LOGIN_ACCOUNT_WINDOW_MINUTES", 60, int,
+    _core("FORUM_LOGIN_ACCOUNT_WINDOW_MINUTES", "LOGIN_ACCOUNT_WINDOW_MINUTES", 60, int,
             "Length of the account-wide login throttling window in minutes."),
-    Setting("FORUM_REGISTRATION_MAX_PER_IP", "REGISTRATION_MAX_PER_IP", 5, int,
+    _core("FORUM_REGISTRATION_MAX_PER_IP", "REGISTRATION_MAX_PER_IP", 5, int,
             "Accounts that may be registered from one client IP within the registration "
             "window (0: no limit)."),
-    Setting("FORUM_REGISTRATION_MAX_PER_NETWORK", "REGISTRATION_MAX_PER_NETWORK", 20, int,
+    _core("FORUM_REGISTRATION_MAX_PER_NETWORK", "REGISTRATION_MAX_PER_NETWORK", 20, int,
             "Accounts that may be registered from one network (IPv4 /24, IPv6 /64) within the "
             "registration window (0: no limit)."),
-    Setting("FORUM_REGISTRATION_WINDOW_MINUTES", "REGISTRATION_WINDOW_MINUTES", 60, int,
+    _core("FORUM_REGISTRATION_WINDOW_MINUTES", "REGISTRATION_WINDOW_MINUTES", 60, int,
             "Length of the registration limits' window in minutes."),
-    Setting("FORUM_WORKER_POLL_SECONDS", "WORKER_POLL_SECONDS", 2, float,
+    _core("FORUM_WORKER_POLL_SECONDS", "WORKER_POLL_SECONDS", 2, float,
             "How often the worker looks for due outbox rows."),
-    Setting("FORUM_OUTBOX_MAX_ATTEMPTS", "OUTBOX_MAX_ATTEMPTS", 12, int,
+    _core("FORUM_OUTBOX_MAX_ATTEMPTS", "OUTBOX_MAX_ATTEMPTS", 12, int,
             "Attempts before an outbox row is marked failed (backoff doubles, capped at 1 h)."),
-    Setting("FORUM_BASE_URL", "BASE_URL", None, str,
+    _core("FORUM_BASE_URL", "BASE_URL", None, str,
             "Public address of the site for links in e-mails (the worker has no request to "
             "take it from), e.g. `https://community.example.com`. Default: "
             "`http://FORUM_HOST:FORUM_PORT`."),
-    Setting("FORUM_SMTP_HOST", "SMTP_HOST", None, str,
+    _core("FORUM_SMTP_HOST", "SMTP_HOST", None, str,
             "SMTP server for e-mail. Empty: no e-mail leaves the site; messages are stored, "
             "logged and shown to admins on `/admin/mailbox`."),
-    Setting("FORUM_SMTP_PORT", "SMTP_PORT", 587, int, "Port of the SMTP server."),
-    Setting("FORUM_SMTP_TLS", "SMTP_TLS", "starttls", str,
+    _core("FORUM_SMTP_PORT", "SMTP_PORT", 587, int, "Port of the SMTP server."),
+    _core("FORUM_SMTP_TLS", "SMTP_TLS", "starttls", str,
             "`none`, `starttls` or `ssl` (TLS from the first byte, usually port 465)."),
-    Setting("FORUM_SMTP_USER", "SMTP_USER", None, str,
+    _core("FORUM_SMTP_USER", "SMTP_USER", None, str,
             "User name for SMTP authentication; empty: no authentication."),
-    Setting("FORUM_SMTP_PASSWORD", "SMTP_PASSWORD", None, str, "Password for SMTP authentication."),
-    Setting("FORUM_SMTP_TIMEOUT", "SMTP_TIMEOUT", 20, float,
+    _core("FORUM_SMTP_PASSWORD", "SMTP_PASSWORD", None, str, "Password for SMTP authentication."),
+    _core("FORUM_SMTP_TIMEOUT", "SMTP_TIMEOUT", 20, float,
             "Seconds to wait for the SMTP server before the delivery is retried later."),
-    Setting("FORUM_MAIL_FROM", "MAIL_FROM", None, str,
+    _core("FORUM_MAIL_FROM", "MAIL_FROM", None, str,
             "Sender address of e-mails. Default: `noreply@` the host of `FORUM_BASE_URL`."),
-    Setting("FORUM_MAIL_WINDOW_MINUTES", "MAIL_WINDOW_MINUTES", 10, int,
+    _core("FORUM_MAIL_WINDOW_MINUTES", "MAIL_WINDOW_MINUTES", 10, int,
             "At most one e-mail per thread and person within this many minutes; later events "
             "are folded into the next e-mail."),
-    Setting("FORUM_DIGEST_HOUR", "DIGEST_HOUR", 8, int,
+    _core("FORUM_DIGEST_HOUR", "DIGEST_HOUR", 8, int,
             "Hour of the day (0-23, in `FORUM_DEFAULT_TIMEZONE`) from which the daily digest is sent."),
-    Setting("FORUM_HOST", "HOST", "127.0.0.1", str, "Address `make run` serves on."),
-    Setting("FORUM_PORT", "PORT", 5000, int, "Port `make run` serves on."),
+    _core("FORUM_HOST", "HOST", "127.0.0.1", str, "Address `make run` serves on."),
+    _core("FORUM_PORT", "PORT", 5000, int, "Port `make run` serves on."),
 ]
-
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off"}
-
-
-def _convert(setting, raw):
-    if setting.kind is bool:
-        return raw.strip().lower() in _TRUE
-    if setting.kind in (int, float, str):
-        return setting.kind(raw)
-    return setting.kind(raw)
-
 
 def load(environ=None, overrides=None):
     """Return the config dict for ``create_app`` from the environment and overrides."""
@@ -120,9 +143,9 @@ def load(environ=None, overrides=None):
     for setting in SETTINGS:
         raw = environ.get(setting.env)
         if raw is not None and raw != "":
-            config[setting.key] = _convert(setting, raw)
+            config[setting.key] = setting.parse(raw)
         elif isinstance(setting.default, str) and setting.kind is not str:
-            config[setting.key] = _convert(setting, setting.default)
+            config[setting.key] = setting.parse(setting.default)
         else:
             config[setting.key] = setting.default
     config.update(overrides or {})
@@ -155,41 +178,9 @@ def _instance_secret(instance):
     return path.read_text().strip()
 
 
-@dataclass(frozen=True)
-class FeatureSetting:
-    """A feature package's setting: ``FORUM_<key>`` fills the config key ``<key>``.
-
-    Features declare theirs in their own ``settings.py`` and call
-    ``apply_feature_settings`` from ``init_app``; the README's one table lists
-    them after the core's (``flask --app community config docs``).
-    """
-    key: str
-    default: object
-    doc: str
-    secret: bool = False
-
-    @property
-    def env(self):
-        return "FORUM_" + self.key
-
-    @property
-    def kind(self):
-        return type(self.default)
-
-    def parse(self, raw):
-        if isinstance(self.default, bool):
-            value = raw.strip().lower()
-            if value not in _TRUE | _FALSE:
-                raise ValueError(f"{self.env} must be true or false, not {raw!r}")
-            return value in _TRUE
-        if isinstance(self.default, (int, float)):
-            return type(self.default)(raw)
-        return raw
-
-
 def apply_feature_settings(app, settings, environ=None):
-    """Fill unset config keys from the environment, else the defaults; explicit
-    ``create_app`` overrides win. Registers the settings for the docs table."""
+    """A feature's settings: fill unset config keys from the environment, else the
+    defaults; explicit ``create_app`` overrides win. Registers them for the table."""
     environ = os.environ if environ is None else environ
     for setting in settings:
         raw = environ.get(setting.env)

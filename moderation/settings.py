@@ -3,7 +3,7 @@
 Applied by ``init_app``; explicit ``create_app`` overrides win. They appear in the
 README's one settings table (``flask --app community config docs``).
 """
-from community.config import FeatureSetting as Setting, apply_feature_settings
+from community.config import Setting, apply_feature_settings
 
 
 SETTINGS = [

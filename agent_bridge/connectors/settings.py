@@ -1,7 +1,7 @@
 """Connector settings: ``FORUM_BRIDGE_*`` and ``FORUM_RT_*`` environment variables, else
 these defaults. Like moderation's settings, explicit ``create_app`` overrides win.
 """
-from community.config import FeatureSetting as Setting, apply_feature_settings
+from community.config import Setting, apply_feature_settings
 
 
 SETTINGS = [
