@@ -29,7 +29,6 @@ MAX_LIMIT = 200
 
 
 def _done(payload, status=200):
-    db.session.commit()
     return jsonify(payload), status
 
 

@@ -46,13 +46,14 @@ def configure_logging(app):
 
 
 def configure_extensions(app):
-    from . import hooks
+    from . import commit, hooks
     from .accounts import load_session_user
     from .extensions import babel, csrf, db, login_manager, migrate
     from .i18n import select_locale, select_timezone
 
     hooks.init_app(app)
     db.init_app(app)
+    commit.init_app(app)
     migrate.init_app(app, db, directory=str(config_module.PROJECT_ROOT / "migrations"),
                      render_as_batch=True, compare_type=True)
     csrf.init_app(app)

@@ -216,7 +216,7 @@ def authenticate(email, password, ip):
                                 else _DUMMY_HASH, password or "")
     if not (user and user.password_hash and valid):
         db.session.add(LoginAttempt(email=email, ip=ip, created_at=clock.now()))
-        db.session.commit()
+        db.session.commit()  # the refusal rolls the request back; the count must stay
         raise ValidationError(_l("E-mail address or password is wrong."),
                               fields={"password": _l("E-mail address or password is wrong.")},
                               code="invalid_credentials")
@@ -294,7 +294,8 @@ def user_for_token(plaintext):
     if token is None:
         return None
     now = clock.now()
-    # Written at most once a minute: reads must not turn into a write per request.
+    # Written at most once a minute: reads must not turn into a write per request. Its
+    # own commit, as the request's may not come (a refused call still used the token).
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now
         db.session.commit()

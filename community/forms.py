@@ -1,5 +1,6 @@
 """Forms: CSRF, field rendering and keeping the user's input. The rules themselves
 live in the services; ``apply_errors`` puts their messages next to the fields."""
+from flask import g
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, EmailField, HiddenField, PasswordField, SelectField,
@@ -84,7 +85,10 @@ def confirmations(values):
 
 
 def apply_errors(form, error):
-    """Show a service's per-field messages next to the form's fields."""
+    """Show a service's per-field messages next to the form's fields. A rate limit's
+    wait goes to the response's ``Retry-After`` (community/views/__init__.py)."""
+    if getattr(error, "retry_after", None):
+        g.retry_after = error.retry_after
     placed = False
     for name, message in error.fields.items():
         field = getattr(form, name, None)

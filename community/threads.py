@@ -268,6 +268,8 @@ def toggle_helpful(user, post):
                            .values(helpful_count=Thread.helpful_count + delta))
         db.session.flush()
         events.post_voted.send(_app(), post=post, user=user, helpful=delta > 0)
+    else:  # another request of the same person voted meanwhile: read the count it left
+        db.session.expire(post, ["helpful_count"])
     return delta >= 0
 
 

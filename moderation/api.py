@@ -20,7 +20,6 @@ bp.before_request(authenticate)
 
 
 def _done(payload, status=200):
-    db.session.commit()
     return jsonify(payload), status
 
 

@@ -6,7 +6,6 @@ from wtforms.fields.choices import SelectChoice
 
 from community import categories, threads
 from community.errors import ValidationError
-from community.extensions import db
 from community.forms import AskForm
 from community.permissions import require
 from community.template_helpers import thread_url
@@ -49,7 +48,6 @@ def open_suggestion(thread_id):
     """A suggested thread, opened from the ask form: remembered for the deflection count."""
     thread = threads.get_thread(thread_id)
     deflection.record_open(current_user, thread, request.args.get("draft"))
-    db.session.commit()
     return redirect(thread_url(thread))
 
 

@@ -36,7 +36,6 @@ def webhook_callback():
         return error_response(error.status, error.code, error.message, error.fields)
     if status >= 400:
         return error_response(status, payload["error"]["code"], payload["error"]["message"])
-    db.session.commit()
     return payload, status
 
 
@@ -74,7 +73,6 @@ def retry(row_id):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("bridge_connectors.health_page"))
-    db.session.commit()
     flash(_("The delivery will be sent again shortly."), "success")
     return redirect(url_for("bridge_connectors.health_page"))
 
@@ -88,7 +86,6 @@ def set_contact(thread_id):
         abort(400)
     allow = request.form.get("allow") == "yes"
     consent.set_allowed(current_user, allow)
-    db.session.commit()
     flash(_("The support team may now contact you by e-mail.") if allow else
           _("The support team no longer sees your e-mail address."), "success")
     return redirect(thread_url(thread))

@@ -10,7 +10,6 @@ from flask_babel import lazy_gettext as _l
 
 from .. import accounts, categories, listing, threads
 from ..errors import NotFound, ValidationError
-from ..extensions import db
 from ..permissions import can, require
 from . import bp, serializers
 from .auth import api_user, require_user
@@ -129,7 +128,6 @@ def create_thread():
     if fields:
         raise ValidationError(_l("Please correct the marked fields."), fields=fields)
     thread = threads.create_thread(user, category, title, body, tags, confirmed=_confirmed(data))
-    db.session.commit()
     view = listing.thread_page(thread.id, user, per_page=current_app.config["POSTS_PER_PAGE"])
     return _created(serializers.thread_detail(view),
                     url_for("api.get_thread", thread_id=thread.id, _external=True))
@@ -144,7 +142,6 @@ def create_post(thread_id):
         raise ValidationError(_l("Please correct the marked fields."), fields=fields)
     thread = _visible_thread(user, thread_id)
     post = threads.reply(user, thread, body, confirmed=_confirmed(data))
-    db.session.commit()
     return _created(serializers.post(post, author_row=user),
                     url_for("api.get_post", post_id=post.id, _external=True))
 
@@ -154,7 +151,6 @@ def accept_answer(post_id):
     user = require_user()
     post, _ = _visible_post(user, post_id)
     thread = threads.accept_answer(user, post)
-    db.session.commit()
     return jsonify(serializers.thread_state(thread))
 
 
@@ -167,7 +163,6 @@ def remove_accepted_answer(post_id):
         threads.remove_accepted_answer(user, thread)
     else:
         require(user, "accept_answer", thread)  # same answer for a no-op as for the change
-    db.session.commit()
     return jsonify(serializers.thread_state(thread))
 
 
@@ -176,5 +171,4 @@ def toggle_helpful(post_id):
     user = require_user()
     post, _ = _visible_post(user, post_id)
     helpful = threads.toggle_helpful(user, post)
-    db.session.commit()
     return jsonify(post_id=post.id, helpful=helpful, helpful_count=post.helpful_count)

@@ -41,7 +41,6 @@ def open_notification(notification_id):
         abort(404)
     target = describe(current_user, notification, url_for).url
     service.mark_read(current_user, [notification.id])
-    db.session.commit()
     return redirect(target or url_for("notifications.index"))
 
 
@@ -50,7 +49,6 @@ def open_notification(notification_id):
 def mark_read(notification_id):
     require(current_user, "signed_in")
     service.mark_read(current_user, [notification_id])
-    db.session.commit()
     return redirect(url_for("notifications.index"))
 
 
@@ -59,7 +57,6 @@ def mark_read(notification_id):
 def mark_all_read():
     require(current_user, "signed_in")
     service.mark_all_read(current_user)
-    db.session.commit()
     flash(_("All notifications are marked as read."), "success")
     return redirect(url_for("notifications.index"))
 
@@ -69,7 +66,6 @@ def mark_all_read():
 def watch_thread(thread_id):
     thread = threads.get_thread(thread_id)
     service.watch_thread(current_user, thread)
-    db.session.commit()
     flash(_("You are watching this question: you will be told about new answers."), "success")
     return redirect(thread_url(thread))
 
@@ -79,7 +75,6 @@ def watch_thread(thread_id):
 def unwatch_thread(thread_id):
     thread = threads.get_thread(thread_id)
     service.unwatch_thread(current_user, thread)
-    db.session.commit()
     flash(_("You no longer watch this question."), "info")
     return redirect(thread_url(thread))
 
@@ -89,7 +84,6 @@ def unwatch_thread(thread_id):
 def watch_category(slug):
     category = categories.get_by_slug(slug)
     service.watch_category(current_user, category)
-    db.session.commit()
     flash(_("You are watching this category: you will be told about new questions."), "success")
     return redirect(url_for("forum.category", slug=category.slug))
 
@@ -99,7 +93,6 @@ def watch_category(slug):
 def unwatch_category(slug):
     category = categories.get_by_slug(slug)
     service.unwatch_category(current_user, category)
-    db.session.commit()
     flash(_("You no longer watch this category."), "info")
     return redirect(url_for("forum.category", slug=category.slug))
 
@@ -116,7 +109,6 @@ def settings():
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            db.session.commit()
             flash(_("Your notification settings are saved."), "success")
             return redirect(url_for("auth.settings", _anchor="notifications"))
     status = 422 if form.errors else 200
@@ -142,7 +134,6 @@ def unsubscribe(token):
     labels = [KINDS[kind].label for kind in kinds]
     if request.method == "POST":
         preferences.stop_email(user, kinds)
-        db.session.commit()
         return render_template("community/notifications/unsubscribed.html", labels=labels)
     return render_template("community/notifications/unsubscribe.html", labels=labels,
                            address=_masked(user.email))

@@ -1,6 +1,6 @@
 """HTML views. Each handler loads (404), checks the capability (403), calls one
 service function, commits once and renders."""
-from flask import render_template, request
+from flask import g, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 
@@ -12,6 +12,13 @@ def init_app(app):
     from . import auth, forum, seo, threads, users
     for module in (auth, forum, threads, users, seo):
         app.register_blueprint(module.bp)
+
+    @app.after_request
+    def retry_after(response):
+        """A refused form's rate limit (``forms.apply_errors``) tells when to try again."""
+        if response.status_code == 429 and g.get("retry_after"):
+            response.headers.setdefault("Retry-After", str(g.retry_after))
+        return response
 
     @app.errorhandler(ServiceError)
     def service_error(error):

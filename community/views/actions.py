@@ -25,7 +25,6 @@ def act(form, call, success, back, on_invalid):
         db.session.rollback()
         apply_errors(form, error)
         return on_invalid(form)
-    db.session.commit()
     message = success(result) if callable(success) else success
     if message:
         flash(message, "success")
@@ -46,6 +45,5 @@ def press(call):
             raise
         flash(error.message, "error")
     else:
-        db.session.commit()
         if message:
             flash(message, "success")

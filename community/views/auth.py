@@ -29,7 +29,7 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("forum.home"))
     form = RegisterForm()
-    status, headers = 200, {}
+    status = 200
     if form.validate_on_submit():
         try:
             user = accounts.register(form.email.data, form.name.data, form.password.data,
@@ -38,19 +38,14 @@ def register():
         except (ValidationError, RateLimited) as error:
             db.session.rollback()
             apply_errors(form, error)
-            status, headers = error.status, _retry_after(error)
+            status = error.status
         else:
-            db.session.commit()
             login_user(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
             return redirect(url_for("forum.home"))
     elif form.errors:
         status = 422
-    return render_template("community/auth/register.html", form=form), status, headers
-
-
-def _retry_after(error):
-    return {"Retry-After": str(error.retry_after)} if isinstance(error, RateLimited) else {}
+    return render_template("community/auth/register.html", form=form), status
 
 
 def _request_locale():
@@ -62,13 +57,13 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("forum.home"))
     form = LoginForm(next=request.args.get("next"))
-    status, headers = 200, {}
+    status = 200
     if form.validate_on_submit():
         try:
             user = accounts.authenticate(form.email.data, form.password.data, client_ip())
         except RateLimited as error:
-            form.form_errors.append(error.message)
-            status, headers = 429, _retry_after(error)
+            apply_errors(form, error)
+            status = 429
         except Forbidden as error:
             form.form_errors.append(error.message)
             status = 403
@@ -76,14 +71,13 @@ def login():
             apply_errors(form, error)
             status = 422
         else:
-            db.session.commit()  # the address is now one its owner logs in from
             # Without "keep me logged in" the session ends with the browser.
             login_user(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")
             return redirect(_safe_next(form.next.data) or url_for("forum.home"))
     elif form.errors:
         status = 422
-    return render_template("community/auth/login.html", form=form), status, headers
+    return render_template("community/auth/login.html", form=form), status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -120,7 +114,6 @@ def change_password():
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            db.session.commit()
             login_user(current_user._get_current_object())  # new session version
             flash(_("Your password was changed. Other devices are logged out."), "success")
             return redirect(url_for("auth.settings"))
@@ -133,7 +126,6 @@ def change_language():
     form = LanguageForm(prefix="lang")
     if form.validate_on_submit():
         accounts.set_locale(current_user, form.locale.data)
-        db.session.commit()
         return redirect(url_for("auth.settings"))
     return _settings_page(status=422, language_form=form)
 
@@ -144,7 +136,6 @@ def create_token():
     form = TokenForm(prefix="tok")
     if form.validate_on_submit():
         token, plaintext = accounts.create_token(current_user, form.name.data)
-        db.session.commit()
         return _settings_page(new_token=plaintext, new_token_name=token.name)
     return _settings_page(status=422, token_form=form)
 
@@ -155,6 +146,5 @@ def revoke_token(token_id):
     form = ActionForm()
     if form.validate_on_submit():
         accounts.revoke_token(current_user, token_id)
-        db.session.commit()
         flash(_("The token was revoked."), "info")
     return redirect(url_for("auth.settings"))

@@ -74,7 +74,6 @@ def ask():
                 apply_errors(form, error)
                 status = error.status
             else:
-                db.session.commit()
                 if thread.visibility == "pending":
                     flash(_("Thanks! Your question will be visible to everyone once a moderator "
                             "has reviewed it."), "info")
@@ -101,7 +100,6 @@ def reply(thread_id):
             return page
         apply_errors(form, error)
         return show(thread_id, thread.slug, reply_form=form, status=error.status)
-    db.session.commit()
     if post.visibility == "pending":
         flash(_("Thanks! Your answer will be visible to everyone once a moderator has reviewed it."),
               "info")
@@ -133,7 +131,6 @@ def edit(post_id):
                 apply_errors(form, error)
                 status = error.status
             else:
-                db.session.commit()
                 return redirect(url_for("threads.post", post_id=post.id))
     elif form.errors:
         status = 422

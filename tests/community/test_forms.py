@@ -195,6 +195,7 @@ def test_a_features_rate_limit_keeps_the_text(app, testapp, make_user, make_thre
     form["body"] = "Have you tried the other cable?"
     page = form.submit("submit", status=429)
     assert_error_at(page, "reply-form", "body", "Please wait two minutes before you post again.")
+    assert page.headers["Retry-After"] == "120"
     assert page.forms["reply-form"]["body"].value == "Have you tried the other cable?"
     form = testapp.get("/ask").forms["ask-form"]
     form["title"], form["body"] = "Which cable do I need?", "The router has two ports."
