@@ -1,5 +1,7 @@
 """Thread tools: pin, lock, close and reopen, move, rename and retag, mark as
-duplicate, merge, escalate. Counters go through the core's ``refresh_counters``."""
+duplicate, merge, escalate. Moving and merging are the core's
+(``community/thread_moves.py``, which keeps every counter right); this module adds
+the permission, moderation's marks and the audit entry."""
 import re
 from dataclasses import dataclass
 
@@ -8,11 +10,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from community import clock, events, threads
+from community import clock, events, thread_moves, threads
 from community.errors import Conflict, NotFound, ValidationError
 from community.inputs import id_number
 from community.extensions import db
-from community.models import Category, Post, Thread
+from community.models import Post, Thread
 from community.permissions import require
 
 from .. import cache
@@ -68,29 +70,6 @@ def _state(thread):
     return state
 
 
-def _lock(*to_lock):
-    ids = sorted(t.id for t in to_lock)
-    db.session.execute(select(Thread.id).where(Thread.id.in_(ids)).order_by(Thread.id)
-                       .with_for_update())
-    for thread in to_lock:
-        db.session.refresh(thread)
-
-
-def _snapshot(thread):
-    """What the thread adds to its category's counters (as the core counts it)."""
-    visible = thread.visibility == "visible"
-    return visible, (thread.reply_count + 1) if visible else 0, visible and thread.is_solved
-
-
-def _refresh_latest(category):
-    latest = db.session.execute(
-        select(Thread.id, Thread.last_activity_at)
-        .where(Thread.category_id == category.id, Thread.visibility == "visible")
-        .order_by(Thread.last_activity_at.desc()).limit(1)).first()
-    category.last_thread_id = latest.id if latest else None
-    category.last_activity_at = latest.last_activity_at if latest else None
-
-
 def find_thread(reference):
     """A thread from its number or its URL (``/t/123-slug``)."""
     match = re.fullmatch(r"\s*(\d+)\s*", reference or "") or re.search(r"/t/(\d+)", reference or "")
@@ -141,19 +120,9 @@ def move(moderator, thread, category, reason=""):
     require(moderator, "review")
     if category.id == thread.category_id:
         raise invalid("category", _l("The thread is already in this category."))
-    _lock(thread)
-    old = db.session.get(Category, thread.category_id)
-    visible, posts, solved = _snapshot(thread)
-    old.thread_count = Category.thread_count - int(visible)
-    old.post_count = Category.post_count - posts
-    old.solved_count = Category.solved_count - int(solved)
-    thread.category_id = category.id
-    db.session.flush()
-    if old.last_thread_id == thread.id:
-        _refresh_latest(old)
-    threads.refresh_counters(thread, was_visible=False, had_posts=0, was_solved=False)
-    events.thread_updated.send(current_app._get_current_object(), thread=thread, user=moderator,
-                               changes={"category": (old.id, category.id)})
+    old = thread_moves.move_thread(moderator, thread, category)
+    if old is None:
+        return None  # another moderator moved it there a moment earlier
     return audit.record(moderator, "thread.move", "thread", thread.id, reason=reason,
                         before=old.id, after=category.id)
 
@@ -200,33 +169,17 @@ def merge(moderator, source, target, reason=""):
     ``source`` keeps its question, is soft-deleted and its URL redirects to ``target``."""
     require(moderator, "review")
     _check_target(source, target, _l("target"))
-    _lock(source, target)
+    thread_moves.lock_threads(source, target)
     cache.forget("thread_state", source.id)
     if state_of(source.id).merged_into_id is not None:  # another moderator was faster
         raise Conflict(_merged_message(source), code="already_merged")
     with audit.action():
-        carry = source.accepted_post_id if target.accepted_post_id is None else None
-        threads.remove_accepted_answer(moderator, source)
-        source_before, target_before = _snapshot(source), _snapshot(target)
-        moved = db.session.execute(
-            update(Post).where(Post.thread_id == source.id, Post.number > 1)
-            .values(thread_id=target.id).execution_options(synchronize_session=False)).rowcount
-        db.session.expire_all()
-        _renumber(target)
-        threads.refresh_counters(target, *target_before)
-        threads.refresh_counters(source, *source_before)
-        question = db.session.get(Post, source.first_post_id)
-        threads.set_post_visibility(moderator, question, "deleted")
-        threads.set_thread_status(moderator, source, "closed")
+        moved = thread_moves.merge_threads(moderator, source, target)
         _state(source).merged_into_id = target.id
         for column in (ThreadState.merged_into_id, ThreadState.duplicate_of_id):
             db.session.execute(update(ThreadState).where(column == source.id)
                                .values({column.key: target.id})
                                .execution_options(synchronize_session=False))
-        if carry:
-            threads.accept_answer(moderator, db.session.get(Post, carry))
-        events.thread_updated.send(current_app._get_current_object(), thread=target,
-                                   user=moderator, changes={"merged_from": (None, source.id)})
     db.session.flush()
     return audit.record(moderator, "thread.merge", "thread", source.id, reason=reason,
                         into=target.id, moved_posts=moved)
@@ -240,14 +193,6 @@ def _merged_message(source):
     who = entry.actor.name if entry is not None and entry.actor is not None else _l("someone")
     return str(_l("Already merged by %(name)s into thread %(id)s; nothing was changed by your "
                   "click.", name=who, id=state_of(source.id).merged_into_id))
-
-
-def _renumber(thread):
-    ids = db.session.scalars(select(Post.id).where(Post.thread_id == thread.id, Post.number > 1)
-                             .order_by(Post.created_at, Post.id))
-    rows = [{"id": post_id, "number": number} for number, post_id in enumerate(ids, start=2)]
-    if rows:
-        db.session.execute(update(Post), rows)
 
 
 def escalate(moderator, thread, reason="", urgent=False):
