@@ -1,16 +1,13 @@
-"""When a thread becomes a ticket: category rules, urgent terms, the sweep, and
-escalation by hand (moderators, agents, and the asker's "ask the support team").
+"""When a thread becomes a ticket: the sweep, and escalation by hand (moderators,
+agents, and the asker's "ask the support team"). The rules it applies (each
+category's windows, the urgent terms) are ``rules.py``'s.
 
 The sweep reads only ``Watch`` rows (unresolved threads without a ticket) and
 opens tickets through ``tickets.open_ticket``, whose insert-on-conflict makes it
 safe to run in several workers at once and again and again.
 """
 import logging
-import re
-from dataclasses import dataclass
-from datetime import timedelta
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -18,11 +15,11 @@ from community import clock
 from community.extensions import db
 from community.models import Thread
 from community.permissions import require
-from community.text import slugify
 
 from . import tickets
-from .calendar import deadline, parse_hours
-from .models import CategoryRule, UrgentTerm, Watch
+from .models import Watch
+from .rules import all_rules, default_rule, rule_for
+from .rules import urgent_term  # noqa: F401 - receivers.py calls escalation.urgent_term
 
 log = logging.getLogger(__name__)
 
@@ -34,76 +31,6 @@ REASONS = {
     "agent": _l("Opened by an agent"),
     "asker": _l("The asker asked the support team"),
 }
-
-
-@dataclass(frozen=True)
-class Rule:
-    enabled: bool
-    escalate_after: timedelta
-    no_reply_after: timedelta
-    ask_after: timedelta | None      # None: the asker may not ask the support team
-    business_hours: bool
-    holidays: str
-
-    def deadline(self, start, window):
-        config = current_app.config
-        hours = parse_hours(config["BRIDGE_BUSINESS_HOURS"]) if self.business_hours else None
-        return deadline(start, window, business_hours=hours, holidays=self.holidays,
-                        tz=config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def default_rule():
-    config = current_app.config
-    ask = config["BRIDGE_ASK_AFTER_HOURS"]
-    return Rule(True, timedelta(hours=config["BRIDGE_ESCALATE_AFTER_HOURS"]),
-                timedelta(hours=config["BRIDGE_NO_REPLY_AFTER_HOURS"]),
-                None if ask < 0 else timedelta(hours=ask), False, "none")
-
-
-def _rule_of(row):
-    return Rule(row.enabled, timedelta(minutes=row.escalate_after_minutes),
-                timedelta(minutes=row.no_reply_after_minutes),
-                None if row.ask_after_minutes is None else timedelta(minutes=row.ask_after_minutes),
-                row.business_hours, row.holidays)
-
-
-def all_rules():
-    """{category_id: Rule} for categories with a rule of their own (one query)."""
-    return {row.category_id: _rule_of(row) for row in db.session.scalars(select(CategoryRule))}
-
-
-def rule_for(category_id):
-    row = db.session.get(CategoryRule, category_id)
-    return _rule_of(row) if row is not None else default_rule()
-
-
-# --- urgent terms ------------------------------------------------------------------
-
-def _fold(text):
-    return "-" + slugify(text, max_length=10**6) + "-"
-
-
-def configured_terms():
-    """{"de": [...], "en": [...]} from the settings (the starters)."""
-    config = current_app.config
-    return {lang: [t.strip() for t in config[f"BRIDGE_URGENT_TERMS_{lang.upper()}"].split(",")
-                   if t.strip()] for lang in ("de", "en")}
-
-
-def all_terms():
-    terms = [term for lang_terms in configured_terms().values() for term in lang_terms]
-    terms += list(db.session.scalars(select(UrgentTerm.term)))
-    return terms
-
-
-def urgent_term(*texts):
-    """The first urgent term found at the start of a word in ``texts``, or None."""
-    folded = " ".join(_fold(text) for text in texts)
-    for term in all_terms():
-        key = _fold(term).rstrip("-")
-        if key != "-thread" and re.search(re.escape(key), folded):
-            return term
-    return None
 
 
 # --- watching and sweeping ----------------------------------------------------------

@@ -1,4 +1,15 @@
-"""Admin changes to escalation rules and urgent terms."""
+"""Escalation rules and urgent terms: what they are (each category's windows, in
+wall-clock time or business hours; the urgent terms and how a text matches one) and
+the admin's changes to them.
+
+Below both ``escalation`` (the sweep and escalation by hand) and ``tickets`` (when
+a first response is due), which read the rules here and never each other's.
+"""
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -7,13 +18,85 @@ from community.errors import Conflict, NotFound, ValidationError
 from community.extensions import db
 from community.models import Category
 from community.permissions import require
+from community.text import slugify
 
-from .calendar import HOLIDAY_CALENDARS
-from .escalation import configured_terms, rule_for
+from .calendar import HOLIDAY_CALENDARS, deadline, parse_hours
 from .models import CategoryRule, UrgentTerm
 
 ASK_MODES = ("never", "now", "after")
 
+
+@dataclass(frozen=True)
+class Rule:
+    enabled: bool
+    escalate_after: timedelta
+    no_reply_after: timedelta
+    ask_after: timedelta | None      # None: the asker may not ask the support team
+    business_hours: bool
+    holidays: str
+
+    def deadline(self, start, window):
+        config = current_app.config
+        hours = parse_hours(config["BRIDGE_BUSINESS_HOURS"]) if self.business_hours else None
+        return deadline(start, window, business_hours=hours, holidays=self.holidays,
+                        tz=config["BABEL_DEFAULT_TIMEZONE"])
+
+
+def default_rule():
+    config = current_app.config
+    ask = config["BRIDGE_ASK_AFTER_HOURS"]
+    return Rule(True, timedelta(hours=config["BRIDGE_ESCALATE_AFTER_HOURS"]),
+                timedelta(hours=config["BRIDGE_NO_REPLY_AFTER_HOURS"]),
+                None if ask < 0 else timedelta(hours=ask), False, "none")
+
+
+def _rule_of(row):
+    return Rule(row.enabled, timedelta(minutes=row.escalate_after_minutes),
+                timedelta(minutes=row.no_reply_after_minutes),
+                None if row.ask_after_minutes is None else timedelta(minutes=row.ask_after_minutes),
+                row.business_hours, row.holidays)
+
+
+def all_rules():
+    """{category_id: Rule} for categories with a rule of their own (one query)."""
+    return {row.category_id: _rule_of(row) for row in db.session.scalars(select(CategoryRule))}
+
+
+def rule_for(category_id):
+    row = db.session.get(CategoryRule, category_id)
+    return _rule_of(row) if row is not None else default_rule()
+
+
+# --- urgent terms ------------------------------------------------------------------
+
+def _fold(text):
+    return "-" + slugify(text, max_length=10**6) + "-"
+
+
+def configured_terms():
+    """{"de": [...], "en": [...]} from the settings (the starters)."""
+    config = current_app.config
+    return {lang: [t.strip() for t in config[f"BRIDGE_URGENT_TERMS_{lang.upper()}"].split(",")
+                   if t.strip()] for lang in ("de", "en")}
+
+
+def all_terms():
+    terms = [term for lang_terms in configured_terms().values() for term in lang_terms]
+    terms += list(db.session.scalars(select(UrgentTerm.term)))
+    return terms
+
+
+def urgent_term(*texts):
+    """The first urgent term found at the start of a word in ``texts``, or None."""
+    folded = " ".join(_fold(text) for text in texts)
+    for term in all_terms():
+        key = _fold(term).rstrip("-")
+        if key != "-thread" and re.search(re.escape(key), folded):
+            return term
+    return None
+
+
+# --- admin changes -----------------------------------------------------------------
 
 def rules_by_category():
     """[(Category, Rule, has_own_row)] for the admin page (2 queries)."""

@@ -23,6 +23,7 @@ from community.permissions import require
 from . import events, metrics_log
 from .dbutil import insert_ignoring_duplicate
 from .models import ACTIVE_STATUSES, PRIORITIES, PRIORITY_RANK, STATUSES, Ticket, TicketEvent, Watch
+from .rules import rule_for
 
 log = logging.getLogger(__name__)
 
@@ -71,8 +72,6 @@ def person(user):
 def due_time(priority, start, category_id=None):
     """When the first response is due: the priority's hours after ``start``, counted
     in business hours when the category's escalation rule counts them."""
-    # escalation imports this module at its top, so its rules are looked up here.
-    from .escalation import rule_for
     window = timedelta(hours=current_app.config[f"BRIDGE_DUE_{priority.upper()}_HOURS"])
     if category_id is None:
         return start + window
