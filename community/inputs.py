@@ -4,7 +4,8 @@ Text that cannot be stored is refused or cleaned here, not in each form: Postgre
 rejects NUL characters in text (a 500 on 36 inputs before this layer), a lone
 surrogate ("\\ud800", possible only through JSON escapes) cannot be encoded, and
 JSON nested thousands of levels deep overflows the decoder's recursion. Numbers in
-URLs are bounded by the ``int`` converter, numbers in JSON by ``MAX_INT``.
+URLs are bounded by the ``int`` converter, numbers in JSON by ``MAX_INT``
+(PostgreSQL refused ids beyond 32 bits with a 500).
 
 - JSON bodies (API clients, helpdesk callbacks) are refused with 422 ``invalid``
   naming the field, or 400 ``bad_json`` when nested too deeply: a client learns
@@ -22,15 +23,16 @@ from werkzeug.routing import IntegerConverter
 
 from .errors import ServiceError, ValidationError
 
-# Ids, counts and pages are 64-bit signed integers in the database.
-MAX_INT = 2**63 - 1
+# The largest number a request may carry: ids are 32-bit ``integer`` columns on
+# PostgreSQL (64-bit on SQLite), and no count, page or limit a client sends needs more.
+MAX_INT = 2**31 - 1
 MAX_JSON_DEPTH = 64
 # NUL and the C0 controls but tab, line feed and carriage return; lone surrogates.
 _UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff]")
 
 
 class BoundedIntConverter(IntegerConverter):
-    """``<int:…>`` in URLs: an id beyond 64 bits matches no route (404) instead of
+    """``<int:…>`` in URLs: an id beyond ``MAX_INT`` matches no route (404) instead of
     reaching the database."""
 
     def __init__(self, map, *args, **kwargs):
@@ -44,7 +46,7 @@ class TooDeep(ServiceError):
 
 
 def id_number(raw):
-    """The id written in ``raw`` (digits), or None when it is none or beyond 64 bits."""
+    """The id written in ``raw`` (digits), or None when it is none or beyond ``MAX_INT``."""
     raw = str(raw or "").strip()
     if not raw.isdigit() or not raw.isascii():
         return None

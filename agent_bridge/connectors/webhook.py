@@ -4,7 +4,7 @@ Out: every ticket event is POSTed to ``FORUM_BRIDGE_WEBHOOK_URL`` with
 ``X-Forum-Timestamp``, ``X-Forum-Signature`` (HMAC-SHA256 over
 ``"<timestamp>.<raw body>"``) and ``Idempotency-Key`` (the event id, the same on
 every retry). In: the helpdesk calls ``POST /bridge/hooks/webhook``, signed the
-same way, with replies and status changes (README, "Helpdesk webhook").
+same way, with replies and status changes (docs/helpdesk-connectors.md, "Helpdesk webhook").
 """
 import json
 import logging
@@ -12,6 +12,7 @@ import re
 
 from flask_babel import lazy_gettext as _l
 
+from community.inputs import MAX_INT
 from community import clock
 from community.errors import ValidationError
 from community.threads import BODY_LENGTH
@@ -112,7 +113,7 @@ NAME_MAX = 200
 EMAIL_MAX = 254
 NOTE_MAX = 1000
 BODY_MAX = BODY_LENGTH[1]
-ID_MAX = 2 ** 63 - 1
+ID_MAX = MAX_INT  # the input layer's bound: ids are 32-bit on PostgreSQL
 # Control characters (tab and line breaks only in multi-line text) and lone surrogates:
 # PostgreSQL refuses NUL, no database encodes a lone surrogate, and neither is text.
 _NOT_LINE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")

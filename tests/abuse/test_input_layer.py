@@ -80,6 +80,19 @@ def test_a_body_over_the_size_limit_gets_the_json_envelope(testapp, auth):
     assert_envelope(response, 413, "too_large")
 
 
+@pytest.mark.parametrize("number", [2**31, 2**40, 2**63 - 1])
+def test_ids_beyond_what_a_column_holds_are_not_found_or_invalid(testapp, auth, number):
+    """Ids are 32-bit integer columns on PostgreSQL: 2**31 used to be a 500 there."""
+    assert_envelope(testapp.get(f"/api/v1/threads/{number}", expect_errors=True),
+                    404, "not_found")
+    response = testapp.post_json("/api/v1/threads", {"category": "x", "title": "A title here",
+                                                     "body": "A body long enough.",
+                                                     "page": number},
+                                 headers=auth, expect_errors=True)
+    assert assert_envelope(response, 422, "invalid")["fields"] == {
+        "page": "This number is too large."}
+
+
 def test_ids_and_pages_beyond_64_bits_are_not_found(testapp, make_thread):
     thread = make_thread()
     assert_envelope(testapp.get(f"/api/v1/threads/{HUGE}", expect_errors=True), 404, "not_found")
