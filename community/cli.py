@@ -64,7 +64,7 @@ def create_category(name, description):
 
 @config_cli.command("docs")
 def config_docs():
-    """Print the settings table for the README: the core's and every loaded feature's."""
+    """Print the settings table of docs/operations.md: the core's and each loaded feature's."""
     click.echo(config.markdown_table(current_app.extensions.get("forum_settings")))
 
 
@@ -109,6 +109,7 @@ def worker(once, kinds, exclude_kinds):
 
 
 def init_app(app):
-    from .demo.cli import demo_cli, import_cli
+    from .demo.cli import demo_cli
+    from .importing.cli import import_cli
     for command in (users_cli, categories_cli, config_cli, demo_cli, import_cli, worker):
         app.cli.add_command(command)

@@ -38,7 +38,7 @@ def test_readme_lists_every_core_api_endpoint(make_app):
 
 
 def test_readme_explains_the_import_format_and_every_core_command(app):
-    from community.demo.importer import REQUIRED
+    from community.importing.importer import REQUIRED
     section = README.split("## Importing threads from another forum")[1].split("\n## ")[0]
     assert "flask --app community import threads" in section and "--map" in section
     for name in REQUIRED + ("created_at", "tags", "replies", "email", "accepted"):

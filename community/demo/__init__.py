@@ -1,1 +1,1 @@
-"""Demo community, bulk generator for benchmarks, and the JSON Lines importer."""
+"""Demo community and the bulk generator for benchmarks (the importer is community/importing)."""
