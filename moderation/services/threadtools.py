@@ -168,9 +168,12 @@ def merge(moderator, source, target, reason=""):
     """Move every reply of ``source`` into ``target`` (numbered by time, authors kept);
     ``source`` keeps its question, is soft-deleted and its URL redirects to ``target``."""
     require(moderator, "review")
-    _check_target(source, target, _l("target"))
     thread_moves.lock_threads(source, target)
+    # Checked under the locks: another moderator may have merged either thread meanwhile
+    # (into the other one, say), and merging into a merged thread would lose both.
     cache.forget("thread_state", source.id)
+    cache.forget("thread_state", target.id)
+    _check_target(source, target, _l("target"))
     if state_of(source.id).merged_into_id is not None:  # another moderator was faster
         raise Conflict(_merged_message(source), code="already_merged")
     with audit.action():

@@ -1,6 +1,8 @@
 """Thread tools: pin, lock, close and reopen, move, rename, duplicate, merge, accepted answers."""
 from datetime import timedelta
 
+import pytest
+
 from community import clock, threads
 from community.extensions import db
 from community.models import Post, Thread
@@ -237,3 +239,35 @@ def test_two_moderators_using_thread_tools_at_once(browser, make_thread, make_re
     assert "Already merged by Max First into thread" in page.text
     assert fresh(target).reply_count == 1
     assert [e.action for e in audit_entries()] == ["thread.close", "thread.merge"]
+
+
+def test_merging_into_a_thread_merged_away_meanwhile_is_refused(browser, make_thread, make_reply,
+                                                                make_user, moderator, fresh,
+                                                                monkeypatch):
+    """Two moderators merge two threads into each other at once. The second merge's
+    target was loaded before the first one committed; under the lock it is a merged
+    thread, and merging into it would have merged it into itself."""
+    from community import thread_moves
+    from community.errors import ValidationError
+    from moderation.models import ThreadState
+    from moderation.services import threadtools
+    first, second = make_thread(), make_thread()
+    make_reply(first), make_reply(second)
+    other = browser(make_user(role="moderator"))
+    lock = thread_moves.lock_threads
+
+    def other_moderator_merges_first(*to_lock):  # commits just before this merge locks
+        monkeypatch.setattr(thread_moves, "lock_threads", lock)
+        form = tools(other, first).forms["merge-form"]
+        form["merge-target"] = str(second.id)
+        form.submit().follow()
+        lock(*to_lock)
+    monkeypatch.setattr(thread_moves, "lock_threads", other_moderator_merges_first)
+    with pytest.raises(ValidationError):
+        threadtools.merge(moderator, second, first)
+    db.session.rollback()
+    marks = {row.thread_id: row.merged_into_id
+             for row in db.session.scalars(db.select(ThreadState))}
+    assert marks == {first.id: second.id}
+    assert fresh(second).reply_count == 2 and second.visibility == "visible"
+    assert [e.action for e in audit_entries()] == ["thread.merge"]
