@@ -7,10 +7,11 @@ threads are locked (lower id first) and every counter is recomputed by
 replies, helpful votes and last activity and their categories' threads, posts,
 solved threads and latest thread stay equal to what the rows say. Moved replies
 keep their authors, dates, votes and visibility, and the replies of both threads
-are numbered 2, 3, ... again, without gaps. The core's events are sent. Like every core service these
-functions flush but never commit, and they check no permission and write no audit
-entry: the caller (moderation's thread tools) decides who may move what, and
-records it.
+are numbered 2, 3, ... again, without gaps. The core's events are sent.
+
+Like every core service these functions flush but never commit, and they check no
+permission and write no audit entry: the caller (moderation's thread tools)
+decides who may move what, and records it.
 """
 from sqlalchemy import select, true, update
 
