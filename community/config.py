@@ -191,7 +191,7 @@ def apply_feature_settings(app, settings, environ=None):
 
 
 def markdown_table(settings=None):
-    """The README's settings table: the core's, then the given features' settings."""
+    """docs/operations.md's settings table: the core's, then the given features' settings."""
     rows = ["| Variable | Default | What it does |", "|---|---|---|"]
     for s in [*SETTINGS, *(settings or ())]:
         default = f"`{s.default}`" if s.default not in (None, "") else ""

@@ -1,7 +1,7 @@
 """Moderation settings: ``FORUM_MOD_*`` environment variables, else these defaults.
 
 Applied by ``init_app``; explicit ``create_app`` overrides win. They appear in the
-README's one settings table (``flask --app community config docs``).
+one settings table in docs/operations.md (``flask --app community config docs``).
 """
 from community.config import Setting, apply_feature_settings
 

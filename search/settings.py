@@ -1,7 +1,7 @@
 """Search settings: ``FORUM_SEARCH_*`` environment variables, else these defaults.
 
 Applied by ``init_app``; explicit ``create_app`` overrides win. They appear in the
-README's one settings table (``flask --app community config docs``).
+one settings table in docs/operations.md (``flask --app community config docs``).
 """
 from community.config import Setting, apply_feature_settings
 
@@ -12,7 +12,7 @@ SETTINGS = [
             "Similar questions shown while asking (the API's `limit` may ask for up to 20)."),
     Setting("SEARCH_COMPOUNDS", True,
             "Split German compound words into known parts when indexing and searching "
-            "(\"Rechnung\" finds \"Rechnungsadresse\"); see the Search section."),
+            "(\"Rechnung\" finds \"Rechnungsadresse\"); see docs/search.md."),
     Setting("SEARCH_POSTINGS_CACHE", 2_000_000,
             "Decoded postings each web process (each thread of a threaded server) keeps "
             "between searches (about 8 bytes each; 0 switches the cache off). Common words "

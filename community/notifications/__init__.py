@@ -3,7 +3,7 @@ the outbox over SMTP (or into the admins' mailbox when no SMTP server is set).
 
 Part of the core (docs/architecture.md). The core's events reach it through the receivers
 connected in ``init_app``; other packages reach people through ``notify`` below.
-README.md, section "Notifications and e-mail", describes the behaviour.
+docs/operations.md, section "Notifications and e-mail", describes the behaviour.
 """
 
 # The kinds other packages send (see kinds.py for all kinds and their texts).

@@ -1,15 +1,22 @@
-"""The README's Search section documents the search commands; settings from the environment."""
+"""docs/search.md documents the search commands and API; settings from the environment."""
 from pathlib import Path
 
-README = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+SEARCH_DOC = (Path(__file__).resolve().parents[2] / "docs" / "search.md").read_text()
 
 
 def test_the_search_commands_are_documented(app):
-    section = README[README.index("## Search\n"):]
     commands = app.cli.get_command(None, "search").commands
     assert set(commands) == {"reindex", "check"}
     for name in commands:
-        assert f"`search {name}" in section
+        assert f"`search {name}" in SEARCH_DOC
+
+
+def test_the_search_api_is_documented(app):
+    routed = {rule.rule for rule in app.url_map.iter_rules()
+              if rule.endpoint.startswith("search_api.")}
+    assert routed == {"/api/v1/search", "/api/v1/similar"}
+    for path in routed:
+        assert f"`GET {path}?" in SEARCH_DOC, path
 
 
 def test_settings_come_from_the_environment(make_app, monkeypatch):

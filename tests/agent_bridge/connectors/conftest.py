@@ -42,7 +42,7 @@ def escalate(app, make_user):
 
 
 def signed(body, secret=SECRET, timestamp=None):
-    """Headers of a callback signed as the README tells a helpdesk to sign it."""
+    """Headers of a callback signed as docs/helpdesk-connectors.md says a helpdesk signs it."""
     from agent_bridge.connectors import signing
     raw = json.dumps(body).encode() if not isinstance(body, bytes) else body
     stamp = int(clock.now().timestamp()) if timestamp is None else timestamp
