@@ -7,6 +7,7 @@ import contextvars
 import itertools
 import os
 import re
+from collections import Counter
 
 import pytest
 from sqlalchemy import event, text
@@ -21,12 +22,39 @@ POSTGRES_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
 
 
 def skip_or_fail(reason):
-    """Skip a test whose real component (Chromium, Request Tracker, shared data) is
-    missing on a developer's machine; in CI (``CI=true``), where .ci/run provides it,
-    fail instead, so a missing component can never pass silently."""
+    """Skip a test whose real component (Chromium, Request Tracker) is missing on a
+    developer's machine; in CI (``CI=true``), where .ci/run provides it, fail instead,
+    so a missing component can never pass silently."""
     if os.environ.get("CI") == "true":
         pytest.fail(f"CI must run this test: {reason}")
     pytest.skip(reason)
+
+
+# What skipped tests need, how to get it, and words of their skip reasons (README: "Which
+# tests need what"); the end of a run counts the skips by group.
+SKIP_GROUPS = (
+    ("Chromium", "install Debian's chromium, as .ci/run does", ("chromium",)),
+    ("Request Tracker", "make test-rt", ("request tracker", "rt tokens", "start-rt")),
+    ("PostgreSQL", "set FORUM_TEST_DATABASE_URL", ("forum_test_database_url",)),
+)
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    """One line at the end: ``skipped: 5 need Request Tracker (make test-rt), ...``."""
+    if hasattr(config, "workerinput"):  # an xdist worker: the controller reports
+        return
+    counts = Counter()
+    for report in terminalreporter.stats.get("skipped", ()):
+        longrepr = report.longrepr
+        reason = (longrepr[2] if isinstance(longrepr, tuple) else str(longrepr)).lower()
+        counts[next((group for group in SKIP_GROUPS
+                     if any(word in reason for word in group[2])), None)] += 1
+    parts = [f"{counts[group]} {'needs' if counts[group] == 1 else 'need'} {group[0]} "
+             f"({group[1]})" for group in SKIP_GROUPS if counts[group]]
+    if counts[None]:
+        parts.append(f"{counts[None]} for other reasons (pytest -rs shows them)")
+    if parts:
+        terminalreporter.write_line("skipped: " + ", ".join(parts))
 
 
 def _worker_database(url, worker):

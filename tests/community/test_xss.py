@@ -1,7 +1,7 @@
 """Cross-site scripting: the public payload corpus through the Markdown pipeline, and a
 sample of it through HTTP into every page, feed and API response that shows user text.
 
-The corpus (../shared/data/xss/xss-payload-list.txt, see its README) is fed to
+The corpus (tests/data/xss/xss-payload-list.txt, MIT, see its README) is fed to
 ``community.markup.render`` as-is and wrapped as a link, an image and an autolink. An
 output is executable when it holds a scripting element, an ``on*``/``style``/``srcdoc``
 attribute or a URL with a scheme other than http, https or mailto, after the entity
@@ -21,10 +21,9 @@ from webtest import TestApp
 
 from community import markup
 from community.extensions import db
-from tests.conftest import PASSWORD, isolated, skip_or_fail
+from tests.conftest import PASSWORD, isolated
 
-CORPUS = (Path(__file__).resolve().parents[2].parent
-          / "shared" / "data" / "xss" / "xss-payload-list.txt")
+CORPUS = Path(__file__).resolve().parents[1] / "data" / "xss" / "xss-payload-list.txt"
 CORPUS_SIZE = 6613
 CHUNKS = 8  # the corpus is split so that `pytest -n` can spread it over processes
 
@@ -165,10 +164,7 @@ def _read_corpus():
 
 
 def corpus():
-    """All payloads; skips when the shared corpus is absent, except in CI where it fails."""
-    if not CORPUS.is_file():
-        skip_or_fail(f"XSS corpus not found at {CORPUS} (the shared data checkout "
-                     "../shared/data/xss/ next to the repository)")
+    """All payloads (the corpus is part of the repository)."""
     payloads = _read_corpus()
     assert len(payloads) == CORPUS_SIZE, f"corpus has {len(payloads)} lines, README says 6,613"
     return payloads

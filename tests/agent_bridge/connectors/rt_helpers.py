@@ -1,7 +1,8 @@
-"""Access to the real Request Tracker 5 of the tests (started by ``.ci/run`` with
-``start-rt.sh``): a REST 2 client, the server itself (stopped and started again the
-way start-rt.sh's README says), and a loopback relay in front of it that loses RT's
-answers, as a slow RT does when the forum gives up waiting."""
+"""Access to the real Request Tracker 5 of the tests (started by ``make test-rt`` and
+``.ci/run`` with ``.ci/request-tracker/start-rt.sh``): a REST 2 client, the server
+itself (stopped and started again the way start-rt.sh's README says), and a loopback
+relay in front of it that loses RT's answers, as a slow RT does when the forum gives
+up waiting."""
 import base64
 import fcntl
 import json
@@ -24,7 +25,7 @@ ROOT_PASSWORD = os.environ.get("RT_ROOT_PW", "password123")
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 # As in .ci/run: relative to the project root.
 START_SCRIPT = PROJECT_ROOT / os.environ.get("RT_START_SCRIPT",
-                                             "../shared/helpdesk/request-tracker/start-rt.sh")
+                                             ".ci/request-tracker/start-rt.sh")
 LOCK_PATH = Path(tempfile.gettempdir()) / "request-tracker-tests.lock"
 
 
@@ -51,7 +52,7 @@ def unavailable():
     try:
         token = tokens()["forum-bridge"]
     except (OSError, KeyError, ValueError) as error:
-        return f"no RT tokens in {STATE_DIR} ({error}); run start-rt.sh as root"
+        return f"no RT tokens in {STATE_DIR} ({error}); `make test-rt` starts RT (root)"
     try:
         RT(token).call("GET", "/queue/General")
     except Exception as error:  # noqa: BLE001 - any reason makes RT unusable

@@ -1,6 +1,6 @@
-"""The Request Tracker connector against a real RT 5 (``start-rt.sh``; ``.ci/run``
-starts it). Skips with the reason when RT is not there, except in CI, where a
-missing RT fails the suite.
+"""The Request Tracker connector against a real RT 5 (``.ci/request-tracker/start-rt.sh``;
+``make test-rt`` and ``.ci/run`` start it). Skips with the reason when RT is not there,
+except in CI, where a missing RT fails the suite.
 
 One test stops the real RT server, so no other test may use RT meanwhile: each
 test holds a lock on RT across processes (shared; the stopping test alone), which
