@@ -19,7 +19,6 @@ from community.permissions import require
 from . import tickets
 from .models import Watch
 from .rules import all_rules, default_rule, rule_for
-from .rules import urgent_term  # noqa: F401 - receivers.py calls escalation.urgent_term
 
 log = logging.getLogger(__name__)
 

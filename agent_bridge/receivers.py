@@ -7,7 +7,7 @@ from community import events
 from community.extensions import db
 from community.models import User
 
-from . import escalation, metrics_log, tickets
+from . import escalation, metrics_log, rules, tickets
 
 def _seconds(later, earlier):
     return max(0, int((later - earlier).total_seconds()))
@@ -15,7 +15,7 @@ def _seconds(later, earlier):
 
 def thread_created(sender, thread, post, user, **_):
     metrics_log.fact("asked", thread.id, at=thread.created_at)
-    term = escalation.urgent_term(thread.title, post.body)
+    term = rules.urgent_term(thread.title, post.body)
     escalation.watch(thread, urgent=term)
     if term and thread.visibility == "visible":
         tickets.open_ticket(thread, "urgent_terms", priority="urgent", detail=term,
