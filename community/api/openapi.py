@@ -62,7 +62,8 @@ SCHEMAS = {
         "message": {**STRING, "description": "For people, in the caller's language."},
         "fields": {"type": "object", "additionalProperties": STRING,
                    "description": "Per-field messages (what was wrong with which parameter)."},
-    }), "description": "Some errors add keys here; the operation or field that causes them "
+    }), "additionalProperties": True,
+        "description": "Some errors add keys here; the operation or field that causes them "
                        "describes them."}}),
     "Category": _object({"id": INTEGER, "slug": STRING, "name": STRING, "description": STRING}),
     "CategoryList": _object({"categories": {"type": "array", "items": ref("Category")}}),
@@ -135,12 +136,14 @@ SCHEMAS = {
 # --- Responses -----------------------------------------------------------------------------------
 
 ERRORS = {
-    400: ("BadJson", "The body is not a JSON object (code `bad_json`)."),
+    400: ("BadJson", "The body is not a JSON object, or is nested too deeply (code "
+                     "`bad_json`)."),
     401: ("Unauthorized", "No API token where one is needed, or a malformed, revoked or unknown "
                           "token (code `unauthorized`)."),
     403: ("Forbidden", "The caller may not do this (code `forbidden`)."),
     404: ("NotFound", "No such resource, or one the caller may not see (code `not_found`)."),
     409: ("Conflict", "The request conflicts with the current state."),
+    413: ("TooLarge", "The body is larger than the server accepts (code `too_large`)."),
     422: ("Invalid", "A parameter or field is invalid; see `fields` (code `invalid`)."),
     429: ("RateLimited", "Too many requests; retry after `Retry-After` seconds."),
     500: ("ServerError", "Something went wrong on the server (code `server_error`)."),
@@ -153,6 +156,11 @@ RESPONSES["RateLimited"]["headers"] = {"Retry-After": {"schema": INTEGER,
 
 # Every call may send a bad token (401) and may fail (500).
 ALWAYS = (401, 500)
+# The input layer (community/inputs.py) reads the body of every write call before its view
+# runs and may refuse it: nested too deeply (400), too large (413), a value no column holds
+# (422). ``document()`` adds these to every write operation, the features' too.
+WRITE_METHODS = ("post", "put", "patch", "delete")
+INPUT_ERRORS = (400, 413, 422)
 
 
 def error_responses(*statuses):
@@ -313,12 +321,20 @@ def _routed_paths():
             if rule.rule.startswith(PREFIX + "/")}
 
 
+def _with_input_errors(item):
+    for method in set(WRITE_METHODS) & set(item):
+        responses = {**error_responses(*INPUT_ERRORS), **item[method]["responses"]}
+        item[method]["responses"] = dict(sorted(responses.items()))
+    return item
+
+
 def document():
     routed = _routed_paths()
     paths = copy.deepcopy(PATHS)
     for path, item in _extra_paths.items():
         if path in routed:
             paths.setdefault(path, {}).update(copy.deepcopy(item))
+    paths = {path: _with_input_errors(item) for path, item in paths.items()}
     schemas = {**copy.deepcopy(SCHEMAS), **copy.deepcopy(_extra_schemas)}
     for name, properties in current_app.extensions.get("openapi_properties", {}).items():
         schemas[name]["properties"].update(copy.deepcopy(properties))
@@ -331,7 +347,10 @@ def document():
                            "page or with `flask --app community users token E`). Every error is "
                            "`{\"error\": {\"code\", \"message\", \"fields\"}}` with its HTTP "
                            "status; a method a path does not support is a 405, an unknown path "
-                           "a 404.",
+                           "a 404. The body of every write call (POST, PUT, PATCH, DELETE) is "
+                           "read before anything else, on any path: a body too large is a "
+                           "413, JSON nested too deeply a 400 `bad_json`, a value that cannot "
+                           "be stored (a control character, a number beyond 64 bits) a 422.",
         },
         "servers": [{"url": PREFIX}],
         "tags": [{"name": "forum", "description": "Categories, threads, posts, votes."}],

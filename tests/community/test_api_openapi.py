@@ -1,9 +1,12 @@
-"""The OpenAPI 3.1 document describes every API v1 route the app has, and nothing else."""
+"""The OpenAPI 3.1 document describes every API v1 route the app has, and nothing else;
+and every answer a test receives from the API is checked against it."""
+import json
+
 import pytest
 from webtest import TestApp
 
 from community.api import openapi
-from tests.conftest import isolated
+from tests.conftest import DocumentMismatch, check_api_response, isolated
 
 METHODS = {"get", "put", "post", "delete", "patch"}
 
@@ -127,25 +130,27 @@ def test_operations_declare_ids_parameters_security_and_errors(testapp):
         else:
             assert op["security"] == [{"bearerAuth": []}]
             assert "403" in statuses
+            assert {"400", "413", "422"} <= statuses, (method, path)  # the input layer's
         if method == "post" and "requestBody" in op:
             assert {"400", "422"} <= statuses
 
 
 def test_documented_error_statuses(testapp):
-    """The statuses each endpoint can answer with (each one is reached in test_api.py)."""
+    """The statuses each endpoint can answer with (each one is reached in test_api.py;
+    the input layer's 400, 413 and 422 of every write call in tests/abuse)."""
     doc = testapp.get("/api/v1/openapi.json").json
     errors = {(method, path): sorted(int(s) for s in op["responses"] if int(s) >= 400)
               for path, method, op in operations(doc) if op["tags"] == ["forum"]}
     assert errors == {
         ("get", "/categories"): [401, 500],
         ("get", "/threads"): [401, 404, 422, 500],
-        ("post", "/threads"): [400, 401, 403, 422, 429, 500],
+        ("post", "/threads"): [400, 401, 403, 413, 422, 429, 500],
         ("get", "/threads/{thread_id}"): [401, 404, 422, 500],
-        ("post", "/threads/{thread_id}/posts"): [400, 401, 403, 404, 422, 429, 500],
+        ("post", "/threads/{thread_id}/posts"): [400, 401, 403, 404, 413, 422, 429, 500],
         ("get", "/posts/{post_id}"): [401, 404, 500],
-        ("post", "/posts/{post_id}/accept"): [401, 403, 404, 409, 500],
-        ("delete", "/posts/{post_id}/accept"): [401, 403, 404, 500],
-        ("post", "/posts/{post_id}/helpful"): [401, 403, 404, 500],
+        ("post", "/posts/{post_id}/accept"): [400, 401, 403, 404, 409, 413, 422, 500],
+        ("delete", "/posts/{post_id}/accept"): [400, 401, 403, 404, 413, 422, 500],
+        ("post", "/posts/{post_id}/helpful"): [400, 401, 403, 404, 413, 422, 500],
         ("get", "/openapi.json"): [401, 500],
     }
     assert doc["components"]["responses"]["RateLimited"]["headers"]["Retry-After"]
@@ -184,3 +189,78 @@ def test_a_different_definition_of_a_known_operation_is_an_error(registry):
         openapi.register_paths({"/mine": {"get": {"operationId": "other", "responses": {}}}})
     with pytest.raises(ValueError):
         openapi.register_paths({}, schemas={"Thread": {"type": "string"}})
+
+
+# --- The suite checks every answer against the document (tests/conftest.py) ---------------------
+
+THREAD = {"id": 1, "title": "Router drops the line", "slug": "router-drops-the-line",
+          "url": "http://localhost/t/1/router-drops-the-line",
+          "category": {"slug": "internet", "name": "Internet"}, "status": "open",
+          "visibility": "visible", "accepted_post_id": None, "reply_count": 0,
+          "helpful_count": 0, "tags": [], "author": {"id": 2, "name": "Ann", "role": "customer"},
+          "created_at": "2026-03-01T09:30:00Z", "last_activity_at": "2026-03-01T09:30:00Z"}
+
+
+def answer(app, method, path, status, payload, content_type="application/json"):
+    body = payload if isinstance(payload, bytes) else json.dumps(payload).encode()
+    check_api_response(app, method, path, status, content_type, body)
+
+
+def test_an_answer_as_documented_passes(app):
+    answer(app, "GET", "/api/v1/threads", 200,
+           {"threads": [THREAD], "page": 1, "pages": 1, "total": 1})
+    answer(app, "GET", "/api/v1/threads/7", 404,
+           {"error": {"code": "not_found", "message": "No such thread.", "fields": {}}})
+    answer(app, "GET", "/api/v1/no-such-thing", 404,
+           {"error": {"code": "not_found", "message": "Not found.", "fields": {}}})
+    answer(app, "PATCH", "/api/v1/threads", 405,
+           {"error": {"code": "method_not_allowed", "message": "No.", "fields": {}}})
+    answer(app, "POST", "/api/v1/threads", 422,  # an error object may carry more keys
+           {"error": {"code": "public_data", "message": "Private data?",
+                      "fields": {"body": "Contains an IBAN."}, "kinds": ["iban"]}})
+
+
+@pytest.mark.parametrize("method, path, status, payload, reason", [
+    ("GET", "/api/v1/threads", 200, {"threads": [{**THREAD, "status": "pending"}], "page": 1,
+                                     "pages": 1, "total": 1},
+     r"\['threads'\]\[0\]\['status'\]: 'pending' is not one of"),
+    ("GET", "/api/v1/threads", 200, {"threads": [], "page": 1, "pages": 1},
+     r"'total' is a required property"),
+    ("GET", "/api/v1/threads", 200, {"threads": [{**THREAD, "author_email": "a@b.example"}],
+                                     "page": 1, "pages": 1, "total": 1},
+     r"\['threads'\]\[0\]: Additional properties are not allowed \('author_email' was"),
+    ("GET", "/api/v1/threads", 200, {"threads": [{**THREAD, "created_at": ""}], "page": 1,
+                                     "pages": 1, "total": 1},
+     r"\['created_at'\]: '' is not a 'date-time'"),
+    ("GET", "/api/v1/categories", 418, {"error": {"code": "teapot", "message": "", "fields": {}}},
+     r"GET /categories documents no response 418"),
+    ("GET", "/api/v1/posts/3", 404, {"error": "not_found"},
+     r"\['error'\]: 'not_found' is not of type 'object'"),
+    ("GET", "/api/v1/posts/3", 200, b"<p>Hello</p>", r"documents application/json"),
+    ("GET", "/api/v1/no-such-thing", 200, {"ok": True}, r"only an error 404 may answer"),
+    ("GET", "/api/v1/no-such-thing", 404, {"message": "Not found."},
+     r"'error' is a required property"),
+], ids=["enum", "required", "undocumented-key", "format", "status", "error-envelope",
+        "not-json", "unknown-path", "unknown-path-envelope"])
+def test_an_answer_that_drifted_from_the_document_fails(app, method, path, status, payload,
+                                                         reason):
+    content_type = "text/html" if isinstance(payload, bytes) else "application/json"
+    with pytest.raises(DocumentMismatch, match=reason) as failure:
+        answer(app, method, path, status, payload, content_type)
+    assert f"{method} {path} answered {status}" in str(failure.value)
+
+
+def test_a_test_receiving_an_undocumented_answer_fails(app, testapp, registry):
+    """Through HTTP: the WSGI wrapper of every WebTest app (``isolated``) checks it."""
+    app.add_url_rule("/api/v1/feature/queue", "feature_queue",
+                     lambda: {"items": "not a list"})
+    schema = {"type": "object", "required": ["items"],
+              "properties": {"items": {"type": "array"}}}
+    openapi.register_paths({"/feature/queue": {"get": {
+        "operationId": "featureQueue", "summary": "A feature's queue", "tags": ["feature"],
+        "security": [{"bearerAuth": []}],
+        "responses": {"200": {"description": "Items.", "content": {"application/json": {
+            "schema": openapi.ref("QueueList")}}}, **openapi.error_responses(403)}}}},
+        schemas={"QueueList": schema})
+    with pytest.raises(DocumentMismatch, match=r"\['items'\]: 'not a list' is not of type"):
+        testapp.get("/api/v1/feature/queue")
