@@ -350,7 +350,8 @@ def document():
                            "a 404. The body of every write call (POST, PUT, PATCH, DELETE) is "
                            "read before anything else, on any path: a body too large is a "
                            "413, JSON nested too deeply a 400 `bad_json`, a value that cannot "
-                           "be stored (a control character, a number larger than any id, 2147483647) a 422.",
+                           "be stored (a control character, a number larger than any id, "
+                           "2147483647) a 422.",
         },
         "servers": [{"url": PREFIX}],
         "tags": [{"name": "forum", "description": "Categories, threads, posts, votes."}],
