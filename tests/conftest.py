@@ -428,6 +428,15 @@ def make_reply(app, make_user):
     return factory
 
 
+def bearer(user, name="test"):
+    """An ``Authorization`` header with a new API token of ``user``, as an API client
+    holds it after creating the token on the settings page."""
+    from community import accounts
+    _, plaintext = accounts.create_token(user, name)
+    db.session.commit()
+    return {"Authorization": f"Bearer {plaintext}"}
+
+
 def login(testapp, user, password=PASSWORD, remember=False):
     """Log in through the real form, as a person would."""
     form = testapp.get("/login").forms["login-form"]

@@ -15,21 +15,15 @@ import pytest
 from sqlalchemy import event, select
 from webtest import TestApp
 
-from community import accounts, clock, threads
+from community import clock, threads
 from community.extensions import db
 from community.models import Category, Post, Thread, Vote
-from tests.conftest import isolated
+from tests.conftest import bearer, isolated
 
 POSTGRES_URL = os.environ.get("FORUM_TEST_DATABASE_URL")
 needs_postgres = pytest.mark.skipif(
     not POSTGRES_URL, reason="needs FORUM_TEST_DATABASE_URL: SQLite serialises all writers, "
                              "so only PostgreSQL shows concurrent transactions")
-
-
-def bearer(user):
-    _, plaintext = accounts.create_token(user, "counters")
-    db.session.commit()
-    return {"Authorization": f"Bearer {plaintext}"}
 
 
 def stored_and_counted():

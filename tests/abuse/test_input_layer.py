@@ -11,20 +11,16 @@ import json
 
 import pytest
 
-from community import accounts
 from community.extensions import db
 from community.models import Category, Thread, User
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, bearer, login
 
 HUGE = 2**70
 
 
 @pytest.fixture
 def auth(make_user):
-    user = make_user()
-    _, plaintext = accounts.create_token(user)
-    db.session.commit()
-    return {"Authorization": f"Bearer {plaintext}"}
+    return bearer(make_user())
 
 
 def assert_envelope(response, status, code):
@@ -159,14 +155,14 @@ def test_audit_filters_with_nul_and_huge_numbers(testapp, moderator):
     assert page.status_int in (200, 422)
     assert testapp.get("/mod/audit", {"actor": "Mona\x00"}).status_int == 200
     response = testapp.get("/api/v1/mod/audit", {"target_id": str(HUGE)},
-                           headers=_bearer(moderator), expect_errors=True)
+                           headers=bearer(moderator), expect_errors=True)
     assert_envelope(response, 422, "invalid")
 
 
 def test_merge_into_a_thread_number_beyond_64_bits(testapp, moderator, make_thread):
     thread = make_thread()
     response = testapp.post_json(f"/api/v1/mod/threads/{thread.id}/merge",
-                                 {"target_id": str(HUGE)}, headers=_bearer(moderator),
+                                 {"target_id": str(HUGE)}, headers=bearer(moderator),
                                  expect_errors=True)
     assert assert_envelope(response, 422, "invalid")["fields"] == {
         "target": "Enter the number or URL of a thread."}
@@ -178,12 +174,6 @@ def test_desk_assignee_beyond_64_bits(testapp, make_user, make_thread):
     ticket, _ = escalation.escalate(agent, make_thread(), "", source="desk")
     db.session.commit()
     response = testapp.post_json(f"/api/v1/desk/tickets/{ticket.id}/assign",
-                                 {"assignee": HUGE}, headers=_bearer(agent), expect_errors=True)
+                                 {"assignee": HUGE}, headers=bearer(agent), expect_errors=True)
     assert assert_envelope(response, 422, "invalid")["fields"] == {
         "assignee": "This number is too large."}
-
-
-def _bearer(user):
-    _, plaintext = accounts.create_token(user)
-    db.session.commit()
-    return {"Authorization": f"Bearer {plaintext}"}

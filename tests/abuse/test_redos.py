@@ -7,7 +7,6 @@ start anywhere in a run of word characters and scanned to its end each time), an
 4,000-letter word took 3.2 s of compound splitting (every cut stemmed), and a post
 with a 49,999-letter word kept the worker on its row for nine minutes.
 """
-import re
 import re._parser as sre_parse
 
 import pytest

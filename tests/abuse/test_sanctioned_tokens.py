@@ -7,24 +7,14 @@ members (201), and a suspended agent's token read a ticket with the customer's I
 """
 from datetime import timedelta
 
-import pytest
 
 from agent_bridge import escalation, privacy
 from community import accounts, clock
 from community.extensions import db
 from community.models import Post
-from tests.conftest import login
+from tests.conftest import bearer, login
 
 IBAN = "DE89 3704 0044 0532 0130 00"
-
-
-@pytest.fixture
-def bearer(app):
-    def factory(user):
-        _, plaintext = accounts.create_token(user, "script")
-        db.session.commit()
-        return {"Authorization": f"Bearer {plaintext}"}
-    return factory
 
 
 def sanction(testapp, admin_auth, user, kind, days=3):
@@ -35,7 +25,7 @@ def sanction(testapp, admin_auth, user, kind, days=3):
 
 
 def test_a_suspended_moderators_token_can_do_nothing_until_the_suspension_ends(
-        testapp, bearer, admin, moderator, make_user, make_thread, make_reply):
+        testapp, admin, moderator, make_user, make_thread, make_reply):
     post = make_reply(make_thread(), body="An answer a moderator might hide.")
     member = make_user()
     mod_auth = bearer(moderator)
@@ -60,7 +50,7 @@ def test_a_suspended_moderators_token_can_do_nothing_until_the_suspension_ends(
 
 
 def test_a_suspended_agents_token_no_longer_reads_private_details(
-        testapp, bearer, admin, make_user, make_thread):
+        testapp, admin, make_user, make_thread):
     agent = make_user(role="agent", name="Alex Agent")
     customer = make_user()
     thread = make_thread(author=customer)
@@ -77,7 +67,7 @@ def test_a_suspended_agents_token_no_longer_reads_private_details(
 
 
 def test_a_silenced_member_reads_but_does_not_write_through_the_api(
-        testapp, bearer, moderator, make_user, make_category, make_thread, make_reply):
+        testapp, moderator, make_user, make_category, make_thread, make_reply):
     member = make_user()
     category = make_category()
     thread = make_thread(author=member, category=category)
@@ -109,7 +99,7 @@ def test_a_silenced_member_reads_but_does_not_write_through_the_api(
 
 
 def test_a_silenced_member_cannot_create_tokens_watch_or_send_private_details(
-        testapp, moderator, bearer, make_user, make_thread, make_category):
+        testapp, moderator, make_user, make_thread, make_category):
     member = make_user()
     thread = make_thread(author=member)
     category = make_category()

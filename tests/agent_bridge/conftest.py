@@ -30,9 +30,4 @@ def thread_path(thread):
     return f"/t/{thread.id}-{thread.slug}"
 
 
-def bearer(user):
-    """An ``Authorization`` header with a new API token of ``user``."""
-    from community import accounts
-    _, plaintext = accounts.create_token(user, "test")
-    db.session.commit()
-    return {"Authorization": f"Bearer {plaintext}"}
+from tests.conftest import bearer  # noqa: E402,F401 - the bridge tests import it from here

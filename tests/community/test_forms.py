@@ -181,7 +181,6 @@ def test_token_name(testapp, make_user):
 def test_a_features_rate_limit_keeps_the_text(app, testapp, make_user, make_thread, monkeypatch):
     """A feature may refuse a post for now (``RateLimited``, 429) from a visibility
     policy; the member gets the form back with the text and the reason."""
-    from community import threads
     from community.errors import RateLimited
 
     def slow_down(user, category, thread, title, body):

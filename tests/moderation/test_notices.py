@@ -105,7 +105,6 @@ def test_notices_of_others_and_appeals_twice_are_refused(browser, make_thread, m
     stranger = browser(make_user())
     assert stranger.post(f"/mod/notices/{notice.id}/appeal", {"csrf_token": csrf_token(stranger)},
                          expect_errors=True).status_int == 404
-    from community.models import User
     author = browser(db.session.get(User, post.author_id))
     form = author.get("/mod/notices").forms[f"appeal-form-{notice.id}"]
     form[f"appeal-{notice.id}-text"] = "This was not spam at all, please check."
