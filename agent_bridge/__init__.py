@@ -6,7 +6,7 @@ and the official reply is posted back into the thread. Everything reaches the
 core through its extension points: events, ``permissions.rule``/``allow``, the
 template hook lists, ``add_nav_link``, the outbox's periodic jobs,
 ``api.openapi.register_paths``/``add_properties``, the API's
-``forum_api_write_checks`` (the public-data check) and ``community.similar``
+``forum_api_write_checks`` (the public-data check) and ``community.services.similar``
 (similar solved threads from search when it is loaded).
 """
 

@@ -8,7 +8,7 @@ the core's API authentication; no cookies, no CSRF. Errors are the core's
 from flask import Blueprint, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from community import threads
+from community.services import threads
 from community.api.auth import authenticate, require_user
 from community.api.openapi import (BOOLEAN, DATETIME, INTEGER, STRING, add_properties,
                                    error_responses, ref, register_paths)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
-from community import similar
+from community.services import similar
 from community.extensions import db
 from community.models import Post, Thread
 

@@ -6,7 +6,7 @@ from sqlalchemy.orm import joinedload
 from community import clock
 from community.errors import ValidationError
 from community.extensions import db
-from community.listing import Page
+from community.services.listing import Page
 from community.models import Thread
 
 from .models import ACTIVE_STATUSES, PRIORITIES, STATUSES, Ticket

@@ -42,7 +42,8 @@ def build(instance, database_url):
     os.environ["FORUM_INSTANCE_PATH"] = instance
     if database_url:
         os.environ["FORUM_DATABASE_URL"] = database_url
-    from community import accounts, categories, create_app, threads
+    from community import create_app
+    from community.services import accounts, categories, threads
     from community.extensions import db
     from flask_migrate import upgrade
 

@@ -47,7 +47,7 @@ def configure_logging(app):
 
 def configure_extensions(app):
     from . import commit, hooks
-    from .accounts import load_session_user
+    from .services.accounts import load_session_user
     from .extensions import babel, csrf, db, login_manager, migrate
     from .i18n import select_locale, select_timezone
 

@@ -5,7 +5,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import accounts, categories as category_service, config, outbox
+from . import config, outbox
+from .services import accounts, categories as category_service
 from .errors import ValidationError
 from .extensions import db
 

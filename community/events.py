@@ -30,7 +30,7 @@ thread_status_changed = _signals.signal("thread-status-changed")
 thread_updated = _signals.signal("thread-updated")
 """Sender: the app. Kwargs: thread, user, changes (dict field -> (old, new)).
 Title, tags or category changed (``title``, ``tags``, ``category``), or replies moved
-by ``community/thread_moves.py`` (``moved_posts``: (source id, target id);
+by ``community/services/thread_moves.py`` (``moved_posts``: (source id, target id);
 ``merged_from``: (None, source id))."""
 
 user_registered = _signals.signal("user-registered")

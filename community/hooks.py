@@ -77,7 +77,7 @@ CATALOGUE = {hook.name: hook for hook in (
     # Services between features
     Hook("similar.threads", "single",
          "``fn(title, body, limit=n, exclude=thread_id)``: threads like a question, best "
-         "first (see ``community/similar.py``)."),
+         "first (see ``community/services/similar.py``)."),
 )}
 
 

@@ -4,7 +4,7 @@ Errors are the core's ``{"error": {"code", "message", "fields"}}``."""
 from flask import Blueprint, jsonify, request
 from flask_babel import lazy_gettext as _l
 
-from community import accounts, threads
+from community.services import accounts, threads
 from community.api.auth import authenticate, require_user
 from community.errors import Conflict, NotFound, ValidationError
 from community.api.errors import json_body

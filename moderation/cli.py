@@ -2,7 +2,7 @@
 import click
 from flask.cli import AppGroup
 
-from community import accounts
+from community.services import accounts
 from community.extensions import db
 
 from .services import queue, spam

@@ -21,7 +21,7 @@ from whoosh import query as Q
 
 from community.errors import ValidationError
 from community.extensions import db
-from community.listing import Page, page_number
+from community.services.listing import Page, page_number
 from community.models import Category, Post, Thread
 
 from . import analysis, reader, snippets

@@ -4,7 +4,7 @@ from flask import Blueprint, current_app, g, redirect, render_template, request
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from community import categories, threads
+from community.services import categories, threads
 from community.errors import ValidationError
 from community.forms import AskForm
 from community.permissions import require

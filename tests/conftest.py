@@ -380,7 +380,7 @@ _seq = itertools.count(1)
 
 @pytest.fixture
 def make_user(app):
-    from community import accounts
+    from community.services import accounts
 
     def factory(role="customer", name=None, email=None, password=PASSWORD, **kwargs):
         n = next(_seq)
@@ -393,7 +393,7 @@ def make_user(app):
 
 @pytest.fixture
 def make_category(app):
-    from community import categories
+    from community.services import categories
 
     def factory(name=None, description="Questions and answers"):
         category = categories.create_category(name or f"Category {next(_seq)}", description)
@@ -404,7 +404,7 @@ def make_category(app):
 
 @pytest.fixture
 def make_thread(app, make_user, make_category):
-    from community import threads
+    from community.services import threads
 
     def factory(author=None, category=None, title=None, body="I have a question about this.",
                 tags=(), **options):
@@ -419,7 +419,7 @@ def make_thread(app, make_user, make_category):
 
 @pytest.fixture
 def make_reply(app, make_user):
-    from community import threads
+    from community.services import threads
 
     def factory(thread, author=None, body="Here is an answer that helps.", **options):
         post = threads.reply(author or make_user(), thread, body, **options)
@@ -431,7 +431,7 @@ def make_reply(app, make_user):
 def bearer(user, name="test"):
     """An ``Authorization`` header with a new API token of ``user``, as an API client
     holds it after creating the token on the settings page."""
-    from community import accounts
+    from community.services import accounts
     _, plaintext = accounts.create_token(user, name)
     db.session.commit()
     return {"Authorization": f"Bearer {plaintext}"}

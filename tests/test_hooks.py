@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from community import accounts, categories, hooks, threads
+from community import hooks
+from community.services import accounts, categories, threads
 from community.errors import ValidationError
 from community.extensions import db
 

@@ -14,7 +14,8 @@ from community.extensions import csrf, db
 from community.forms import ActionForm
 from community.permissions import require
 
-from community import client_ip, threads
+from community import client_ip
+from community.services import threads
 from community.template_helpers import thread_url
 
 from . import consent, health, registry, webhook

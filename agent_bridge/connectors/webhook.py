@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from community.inputs import MAX_INT
 from community import clock
 from community.errors import ValidationError
-from community.threads import BODY_LENGTH
+from community.services.threads import BODY_LENGTH
 
 from . import http, inbound, signing
 from .base import Connector as _Base

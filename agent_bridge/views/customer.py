@@ -5,7 +5,7 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from community import threads
+from community.services import threads
 from community.errors import NotFound
 from community.forms import ActionForm
 from community.permissions import can

@@ -3,7 +3,8 @@ from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from community import categories, clock, listing
+from community import clock
+from community.services import categories, listing
 from community.forms import ActionForm
 from community.models import User
 from community.extensions import db

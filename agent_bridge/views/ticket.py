@@ -5,7 +5,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from community import clock, markup, threads
+from community import clock, markup
+from community.services import threads
 from community.extensions import db
 from community.forms import ActionForm
 from community.views.actions import press

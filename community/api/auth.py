@@ -2,7 +2,7 @@
 from flask import g, request
 from flask_login import AnonymousUserMixin
 
-from .. import accounts
+from ..services import accounts
 from ..errors import ServiceError
 from . import bp
 

@@ -21,9 +21,9 @@ import re
 
 from flask import current_app
 
-from ..listing import FILTERS
+from ..services.listing import FILTERS
 from ..models.accounts import ROLES
-from ..threads import BODY_LENGTH, TITLE_LENGTH
+from ..services.threads import BODY_LENGTH, TITLE_LENGTH
 
 PREFIX = "/api/v1"
 METHODS = ("get", "put", "post", "delete", "patch")

@@ -49,7 +49,7 @@ CATEGORIES = [
 ]
 
 # One account per role (and several customers). Passwords satisfy
-# community.accounts.password_problem; the seed checks that.
+# community.services.accounts.password_problem; the seed checks that.
 CUSTOMER_PASSWORD = "demo-customer-1"
 
 ACCOUNTS = [

@@ -22,8 +22,9 @@ from datetime import timedelta
 
 from sqlalchemy import and_, bindparam, func, insert, select, text, update
 
-from .. import categories, clock, markup
-from ..accounts import hash_password
+from .. import clock, markup
+from ..services import categories
+from ..services.accounts import hash_password
 from ..extensions import db
 from ..models import Category, Post, Tag, Thread, User, Vote, thread_tags
 from ..text import slugify

@@ -13,7 +13,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from .. import accounts, categories, clock, threads
+from .. import clock
+from ..services import accounts, categories, threads
 from ..extensions import db
 from ..models import Category, Post, Thread, Vote
 from . import content

@@ -24,7 +24,7 @@ One thread per line::
   line number and skipped. Good lines are committed in batches; if a service still
   refuses a line while writing, the batch is rolled back, that line reported, and
   the other lines of the batch written again one by one.
-- Threads and replies are written through ``community.threads`` with their original
+- Threads and replies are written through ``community.services.threads`` with their original
   ``created_at``, so counters, events and outbox rows are those of real use. The
   source forum already moderated its content, so the visibility policies (spam
   heuristics, pre-moderation of new members) are not applied to imported posts.
@@ -40,7 +40,8 @@ import click
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
-from .. import accounts, categories, clock, threads
+from .. import clock
+from ..services import accounts, categories, threads
 from ..errors import ServiceError, ValidationError
 from ..extensions import db
 from ..models import Category, Post, Thread, User

@@ -1,7 +1,7 @@
 """Categories, threads, posts, tags, votes and revisions.
 
 Counters and "latest" pointers are kept on the rows (maintained by the services in
-``community/threads.py``) so that every list page is one query, whatever its size.
+``community/services/threads.py``) so that every list page is one query, whatever its size.
 """
 from datetime import datetime
 

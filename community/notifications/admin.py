@@ -5,7 +5,7 @@ from flask import abort, make_response, render_template, request
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
 
-from .. import listing
+from ..services import listing
 from ..extensions import db
 from ..models import OutboxMessage
 from ..permissions import require

@@ -12,7 +12,7 @@ from sqlalchemy.orm import joinedload
 
 from .. import clock
 from ..extensions import db
-from ..listing import Page
+from ..services.listing import Page
 from ..models import Thread, User
 from ..permissions import can, require
 from . import delivery

@@ -5,7 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from .. import categories, hooks, listing, threads
+from .. import hooks
+from ..services import categories, listing, threads
 from ..errors import NotFound, ValidationError
 from ..extensions import csrf, db
 from ..forms import ActionForm, apply_errors

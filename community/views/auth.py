@@ -5,7 +5,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from .. import accounts, client_ip
+from .. import client_ip
+from ..services import accounts
 from ..errors import Forbidden, RateLimited, ValidationError
 from ..extensions import db
 from ..forms import (ActionForm, LanguageForm, LoginForm, PasswordForm, RegisterForm, TokenForm,

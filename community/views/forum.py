@@ -1,7 +1,7 @@
 """Home page, category pages and category feeds."""
 from flask import Blueprint, current_app, make_response, render_template, request
 
-from .. import categories, listing
+from ..services import categories, listing
 
 bp = Blueprint("forum", __name__)
 

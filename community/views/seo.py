@@ -1,7 +1,7 @@
 """sitemap.xml and robots.txt for search engines."""
 from flask import Blueprint, make_response, render_template, url_for
 
-from .. import listing
+from ..services import listing
 
 bp = Blueprint("seo", __name__)
 

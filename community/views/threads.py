@@ -5,11 +5,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from .. import categories, listing, markup, threads
+from .. import markup
+from ..services import categories, listing, threads
 from ..errors import RateLimited, ValidationError
-
-# Refusals shown at the form, with the member's text kept (a feature may rate-limit).
-FORM_ERRORS = (ValidationError, RateLimited)
 from ..extensions import db
 from ..forms import ActionForm, AskForm, EditForm, ReplyForm, apply_errors, confirmations
 from ..permissions import require
@@ -17,6 +15,9 @@ from ..template_helpers import post_url, thread_url
 from .actions import press
 
 bp = Blueprint("threads", __name__)
+
+# Refusals shown at the form, with the member's text kept (a feature may rate-limit).
+FORM_ERRORS = (ValidationError, RateLimited)
 
 
 def _refusal_page(error):

@@ -1,7 +1,7 @@
 """Public member profiles."""
 from flask import Blueprint, redirect, render_template, request
 
-from .. import listing
+from ..services import listing
 from ..template_helpers import user_url
 from ..text import slugify
 

@@ -1,7 +1,8 @@
 """Appeals: a member contests a decision once; the appeal waits in the queue."""
 from flask_babel import lazy_gettext as _l
 
-from community import clock, threads
+from community import clock
+from community.services import threads
 from community.errors import Forbidden, NotFound
 from community.extensions import db
 from community.models import Post

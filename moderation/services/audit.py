@@ -10,7 +10,7 @@ from sqlalchemy.orm import joinedload
 from community import clock
 from community.extensions import db
 from community.inputs import id_number
-from community.listing import Page
+from community.services.listing import Page
 from community.models import User
 
 from ..models import AuditEntry

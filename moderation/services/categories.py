@@ -7,7 +7,8 @@ categories created with equal positions get a definite order on the first move.
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from community import categories, clock
+from community import clock
+from community.services import categories
 from community.errors import ValidationError
 from community.extensions import db
 from community.models import Category

@@ -1,7 +1,7 @@
 """A moderator's decision on a post, from the queue or the post's tools page:
 visibility through the core service (counters stay right), flags settled, the
 author and flaggers told, one audit entry."""
-from community import threads
+from community.services import threads
 
 from . import audit, items, notices
 

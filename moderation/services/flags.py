@@ -3,7 +3,8 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from community import clock, threads
+from community import clock
+from community.services import threads
 from community.errors import Conflict
 from community.extensions import db
 from community.permissions import require

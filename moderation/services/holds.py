@@ -6,7 +6,7 @@ thread_created receiver turns them into a review item.
 """
 from flask import current_app, g
 
-from community import threads
+from community.services import threads
 from community.extensions import db
 
 from . import items, spam, trust

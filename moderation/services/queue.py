@@ -7,7 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from community.errors import Conflict, ValidationError
 from community.extensions import db
-from community.listing import Page
+from community.services.listing import Page
 from community.models import Post, Thread
 from community.permissions import require
 

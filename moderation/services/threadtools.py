@@ -1,6 +1,6 @@
 """Thread tools: pin, lock, close and reopen, move, rename and retag, mark as
 duplicate, merge, escalate. Moving and merging are the core's
-(``community/thread_moves.py``, which keeps every counter right); this module adds
+(``community/services/thread_moves.py``, which keeps every counter right); this module adds
 the permission, moderation's marks and the audit entry."""
 import re
 from dataclasses import dataclass
@@ -10,7 +10,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 from sqlalchemy.orm import joinedload
 
-from community import clock, events, thread_moves, threads
+from community import clock, events
+from community.services import thread_moves, threads
 from community.errors import Conflict, NotFound, ValidationError
 from community.inputs import id_number
 from community.extensions import db

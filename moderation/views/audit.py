@@ -7,7 +7,7 @@ from flask import Response, current_app, render_template, request
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
-from community import listing
+from community.services import listing
 from community.errors import ValidationError
 from community.forms import apply_errors
 

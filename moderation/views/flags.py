@@ -4,7 +4,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from community import threads
+from community.services import threads
 from community.errors import NotFound
 from community.permissions import can
 

@@ -4,7 +4,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, or_, select
 
-from community import accounts, clock
+from community import clock
+from community.services import accounts
 from community.errors import NotFound
 from community.extensions import db
 from community.models import User

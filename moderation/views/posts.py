@@ -3,7 +3,7 @@ from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from community import accounts, threads
+from community.services import accounts, threads
 
 from ..forms import PostActionForm
 from ..labels import DECISION_REASONS, FLAG_REASONS, HOLD_REASONS

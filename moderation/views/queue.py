@@ -3,7 +3,7 @@ from flask import current_app, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from community import listing
+from community.services import listing
 
 from ..forms import ItemActionForm
 from ..labels import DECISION_REASONS, FLAG_REASONS, HOLD_REASONS, RESOLUTIONS, TRUST_LEVELS

@@ -3,7 +3,7 @@ from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from community import categories, threads
+from community.services import categories, threads
 from community.extensions import db
 from community.models import Category
 

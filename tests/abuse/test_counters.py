@@ -15,7 +15,8 @@ import pytest
 from sqlalchemy import event, select
 from webtest import TestApp
 
-from community import clock, threads
+from community import clock
+from community.services import threads
 from community.extensions import db
 from community.models import Category, Post, Thread, Vote
 from tests.conftest import bearer, isolated

@@ -19,7 +19,7 @@ import webtest.forms
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from community import accounts
+from community.services import accounts
 from community.extensions import db
 from community.models import Post, PostRevision
 from tests.conftest import login

@@ -190,7 +190,7 @@ def test_a_huge_title_through_the_api_is_refused_before_a_long_scan(
         testapp, make_user, make_category, scanned):
     """A million-character title over the API: the length is refused, and the
     privacy scan reads no more than any field may hold."""
-    from community import accounts
+    from community.services import accounts
     from community.extensions import db
     user = make_user()
     category = make_category()

@@ -9,7 +9,8 @@ from datetime import timedelta
 
 
 from agent_bridge import escalation, privacy
-from community import accounts, clock
+from community import clock
+from community.services import accounts
 from community.extensions import db
 from community.models import Post
 from tests.conftest import bearer, login

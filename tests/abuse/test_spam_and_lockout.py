@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import func, select
 from webtest import TestApp
 
-from community import accounts, clock
+from community import clock
+from community.services import accounts
 from community.extensions import db
 from community.models import Post, User
 from moderation.services import spam, trust

@@ -7,7 +7,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from community import clock, threads
+from community import clock
+from community.services import threads
 from community.extensions import db
 
 POSTGRES_URL = os.environ.get("FORUM_TEST_DATABASE_URL")

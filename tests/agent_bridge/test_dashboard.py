@@ -4,7 +4,8 @@ from datetime import timedelta
 from sqlalchemy import text
 
 from agent_bridge import tickets
-from community import clock, threads
+from community import clock
+from community.services import threads
 from community.extensions import db
 
 

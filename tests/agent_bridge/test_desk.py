@@ -5,7 +5,8 @@ from sqlalchemy import select
 
 from agent_bridge import tickets
 from agent_bridge.models import Ticket
-from community import clock, threads
+from community import clock
+from community.services import threads
 from community.extensions import db
 from community.models import Post, User
 from tests.conftest import csrf_token
@@ -73,7 +74,7 @@ def test_round_robin_assignment_to_the_agent_with_fewest_open_tickets(
         make_app, make_user, make_thread):
     app = make_app(BRIDGE_AUTO_ASSIGN=True)
     with app.app_context():
-        from community import accounts, categories
+        from community.services import accounts, categories
         first = accounts.create_user("a1@example.com", "First", "correct horse battery",
                                      role="agent")
         second = accounts.create_user("a2@example.com", "Second", "correct horse battery",

@@ -6,7 +6,8 @@ from sqlalchemy import func, select
 from agent_bridge import tickets
 from agent_bridge.calendar import deadline, easter, german_holidays
 from agent_bridge.models import Ticket, Watch
-from community import clock, outbox, threads
+from community import clock, outbox
+from community.services import threads
 from community.extensions import db
 from tests.conftest import csrf_token
 

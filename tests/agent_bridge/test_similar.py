@@ -3,7 +3,8 @@ the question's text), from the bridge's own title-word query when it is not."""
 from webtest import TestApp
 
 from agent_bridge import tickets
-from community import accounts, categories, outbox, threads
+from community import outbox
+from community.services import accounts, categories, threads
 from community.extensions import db
 from tests.conftest import PASSWORD, isolated, login
 

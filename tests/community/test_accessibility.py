@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from community import threads
+from community.services import threads
 from community.extensions import db
 from community.text import slugify
 from tests.conftest import login

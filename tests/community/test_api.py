@@ -4,7 +4,8 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from community import accounts, hooks, listing, threads
+from community import hooks
+from community.services import accounts, listing, threads
 from community.errors import RateLimited
 from community.extensions import db
 from community.models import Post, Thread

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 from sqlalchemy import func, select
 
-from community import accounts, clock, markup, threads
+from community import clock, markup
+from community.services import accounts, threads
 from community.demo import content
 from community.demo.generate import thread_sizes
 from community.extensions import db

@@ -12,7 +12,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask_babel import format_decimal, get_locale
 
-from community import clock, threads
+from community import clock
+from community.services import threads
 from community.extensions import db
 from tests.conftest import login
 

@@ -6,7 +6,7 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select
 
-from community import accounts
+from community.services import accounts
 from community.errors import ValidationError
 from community.extensions import db
 from community.models import Category, Post, Thread, User

@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from community import hooks, outbox, threads
+from community import hooks, outbox
+from community.services import threads
 from community.extensions import db
 from community.models import MailMessage, Notification, Post, ThreadSubscription, User
 from community.notifications import mentions, preferences, service

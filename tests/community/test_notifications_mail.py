@@ -8,7 +8,8 @@ from urllib.parse import urlsplit
 import pytest
 from webtest import TestApp
 
-from community import clock, hooks, outbox, threads
+from community import clock, hooks, outbox
+from community.services import threads
 from community.extensions import db
 from community.models import MailMessage, Notification, OutboxMessage, Post
 from community.notifications import digest, links, preferences

@@ -3,7 +3,8 @@ URLs, sitemap, robots, feeds, structured data, and the SQL each page costs."""
 import json
 from datetime import timedelta
 
-from community import clock, threads
+from community import clock
+from community.services import threads
 from community.extensions import db
 
 

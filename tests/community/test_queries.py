@@ -6,7 +6,8 @@ from datetime import timedelta
 import pytest
 from webtest import TestApp
 
-from community import clock, threads
+from community import clock
+from community.services import threads
 from community.extensions import db
 from tests.conftest import isolated, login
 

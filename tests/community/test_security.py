@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 from webtest import TestApp
 
-from community import accounts, threads
+from community.services import accounts, threads
 from community.extensions import db
 from community.text import slugify
 from tests.conftest import PASSWORD, isolated, login

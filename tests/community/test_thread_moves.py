@@ -1,4 +1,4 @@
-"""community/thread_moves.py: moving a thread into another category, replies into
+"""community/services/thread_moves.py: moving a thread into another category, replies into
 another thread, and merging two threads keep every stored counter equal to a count
 of the rows it stands for, keep post numbers and accepted answers right, and send
 the core's events."""
@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from community import clock, events, thread_moves, threads
+from community import clock, events
+from community.services import thread_moves, threads
 from community.extensions import db
 from community.models import Category, Post, Thread, Vote
 

@@ -1,5 +1,5 @@
 """Ask, reply, edit with revisions, helpful votes, accepted answers — through HTTP."""
-from community import threads
+from community.services import threads
 from community.extensions import db
 from community.models import Category, Post, PostRevision, Thread
 from tests.conftest import login

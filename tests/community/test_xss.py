@@ -483,7 +483,7 @@ def test_api_shows_payloads_as_data(app, testapp, make_category, make_user):
     """Payloads written through the API as title, body, tags, display name and category
     description come back as data in every API response: JSON with nosniff, HTML fields
     sanitized, the plain fields exactly as written, no e-mail address."""
-    from community import accounts
+    from community.services import accounts
     _relax_spam_checks(app)
     sample = xss_sample()[:20]
     category = make_category(name="Routers", description=sample[-1])

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import WSGIRequestHandler, make_server
 
-from community import accounts, categories, create_app, outbox
+from community import create_app, outbox
+from community.services import accounts, categories
 from community.extensions import db
 from tests.conftest import PASSWORD, _test_config, skip_or_fail
 

@@ -3,7 +3,8 @@ API as the customer types, lists what it finds (solved first, with the badge), a
 opening a suggestion is remembered for the deflection count."""
 import pytest
 
-from community import accounts, categories, outbox, threads
+from community import outbox
+from community.services import accounts, categories, threads
 from community.extensions import db
 from search.models import SuggestionOpen
 from tests.conftest import PASSWORD

@@ -2,7 +2,7 @@
 import pytest
 from webtest import TestApp
 
-from community import accounts
+from community.services import accounts
 from community.api.openapi import openapi_path
 from community.extensions import db
 from community.models import Post
@@ -67,7 +67,7 @@ def test_moderator_works_the_queue_through_the_api(testapp, token, make_user, ma
 
 
 def test_approve_and_reject_pending_posts(testapp, token, make_user, make_thread, moderator):
-    from community import threads
+    from community.services import threads
     thread = make_thread()
     member = make_user()
     held = threads.reply(member, thread, "See https://a.example.com https://b.example.com "

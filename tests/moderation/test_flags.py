@@ -88,7 +88,7 @@ def test_no_flags_on_own_hidden_or_unknown_posts(browser, make_user, make_thread
     session = browser(author)
     assert f"/mod/flag/{post.id}" not in session.get(f"/p/{post.id}").follow().text
     assert session.get(f"/mod/flag/{post.id}", expect_errors=True).status_int == 403
-    from community import threads
+    from community.services import threads
     threads.set_post_visibility(moderator, post, "hidden")
     db.session.commit()
     other = browser(make_user())

@@ -1,6 +1,7 @@
 """Statements of reasons: notices for members, told through the core's notifications
 (the bell and e-mail), and appeals."""
-from community import outbox, threads
+from community import outbox
+from community.services import threads
 from community.extensions import db
 from community.models import MailMessage, Post, User
 

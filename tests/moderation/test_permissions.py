@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from community import accounts, threads
+from community.services import accounts, threads
 from community.extensions import db
 from moderation.models import BlockedWord, Flag, ReviewItem
 from moderation.services import flags, posts, sanctions, spam

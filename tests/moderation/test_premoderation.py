@@ -71,7 +71,7 @@ def test_trust_is_earned_after_approved_posts(testapp, browser, make_user, make_
 
 
 def test_trust_also_needs_days_when_configured(make_app, make_user, make_category, make_thread):
-    from community import threads
+    from community.services import threads
     from moderation.services import trust
     app = make_app(MOD_TRUST_MIN_DAYS=3)
     with app.app_context():
@@ -177,7 +177,7 @@ def test_admin_creates_a_category_with_its_mode(browser, admin, moderator):
     page = form.submit().follow()
     assert "Category created." in page.text and "Kündigung" in page.text
     from moderation.services import trust
-    from community.categories import get_by_slug
+    from community.services.categories import get_by_slug
     assert trust.category_mode(get_by_slug("kuendigung").id) == "all"
     form = boss.get("/mod/categories").forms["new-category-form"]
     form["new-name"] = "Kündigung"

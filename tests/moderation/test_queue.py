@@ -1,7 +1,7 @@
 """The review queue: context, decisions, statements of reasons, concurrency, nothing lost."""
 import pytest
 
-from community import threads
+from community.services import threads
 from community.extensions import db
 from community.models import Post, PostRevision, User
 

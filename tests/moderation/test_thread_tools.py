@@ -3,7 +3,8 @@ from datetime import timedelta
 
 import pytest
 
-from community import clock, threads
+from community import clock
+from community.services import threads
 from community.extensions import db
 from community.models import Post, Thread
 
@@ -247,7 +248,7 @@ def test_merging_into_a_thread_merged_away_meanwhile_is_refused(browser, make_th
     """Two moderators merge two threads into each other at once. The second merge's
     target was loaded before the first one committed; under the lock it is a merged
     thread, and merging into it would have merged it into itself."""
-    from community import thread_moves
+    from community.services import thread_moves
     from community.errors import ValidationError
     from moderation.models import ThreadState
     from moderation.services import threadtools

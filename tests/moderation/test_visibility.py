@@ -3,7 +3,8 @@ see it: not the pages, not the API, not the feeds, the sitemap, profiles or sear
 Its author sees what waits (marked "Awaiting review"), moderators see everything."""
 import pytest
 
-from community import accounts, outbox
+from community import outbox
+from community.services import accounts
 from community.extensions import db
 from community.models import Post
 from moderation.models import CategorySettings

@@ -1,5 +1,6 @@
 """``GET /api/v1/search`` and its description in the OpenAPI document."""
-from community import clock, threads
+from community import clock
+from community.services import threads
 from community.extensions import db
 
 from .helpers import result_ids

@@ -4,7 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from community import clock, events, hooks, outbox, threads
+from community import clock, events, hooks, outbox
+from community.services import threads
 from community.extensions import db
 from community.models import OutboxMessage
 from search import index

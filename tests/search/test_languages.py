@@ -59,7 +59,8 @@ def test_a_compound_is_found_by_its_parts_and_the_parts_by_the_compound(communit
 def test_compound_splitting_can_be_switched_off(make_app, compounds, found):
     from webtest import TestApp
 
-    from community import accounts, categories, outbox, threads
+    from community import outbox
+    from community.services import accounts, categories, threads
     from community.extensions import db
     from tests.conftest import isolated
     app = make_app(SEARCH_COMPOUNDS=compounds)

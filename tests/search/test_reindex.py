@@ -4,7 +4,8 @@ import shutil
 import pytest
 from webtest import TestApp
 
-from community import outbox, threads
+from community import outbox
+from community.services import threads
 from community.errors import Conflict
 from community.extensions import db
 from search import index, rebuild

@@ -3,7 +3,7 @@ exhaustive search would, and counts every match."""
 from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.util.numeric import length_to_byte
 
-from community import threads
+from community.services import threads
 from community.extensions import db
 from search import query, reader, scoring
 

@@ -1,7 +1,8 @@
 """The search page: the box on every page, results, filters, sorting, paging, "did you mean"."""
 from datetime import timedelta
 
-from community import clock, threads
+from community import clock
+from community.services import threads
 from community.extensions import db
 
 from .helpers import marked, snippets, titles

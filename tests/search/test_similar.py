@@ -3,7 +3,8 @@ from datetime import timedelta
 
 import pytest
 
-from community import clock, outbox, threads
+from community import clock, outbox
+from community.services import threads
 from community.extensions import db
 from search.models import DeflectionDay, SuggestionOpen
 from tests.conftest import login

@@ -11,12 +11,12 @@ from flask_babel import lazy_gettext as _l, ngettext
 from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from . import clock, events, hooks
-from .errors import Forbidden, NotFound, RateLimited, ValidationError
-from .extensions import db
-from .models import ApiToken, LoginAttempt, User
-from .models.accounts import ROLES, Registration
-from .permissions import require
+from .. import clock, events, hooks
+from ..errors import Forbidden, NotFound, RateLimited, ValidationError
+from ..extensions import db
+from ..models import ApiToken, LoginAttempt, User
+from ..models.accounts import ROLES, Registration
+from ..permissions import require
 
 PASSWORD_METHOD = "scrypt"
 MIN_PASSWORD_LENGTH = 10

@@ -1,7 +1,7 @@
 """Moving threads and replies: a thread into another category, replies into another
 thread, a whole thread merged into another.
 
-The bookkeeping of ``community/threads.py`` applied to moves, by its rules: the
+The bookkeeping of ``community/services/threads.py`` applied to moves, by its rules: the
 threads are locked (lower id first) and every counter is recomputed by
 ``refresh_counters`` or moved by SQL expressions under those locks, so the threads'
 replies, helpful votes and last activity and their categories' threads, posts,
@@ -15,9 +15,9 @@ decides who may move what, and records it.
 """
 from sqlalchemy import select, true, update
 
-from . import clock, events
-from .extensions import db
-from .models import Category, Post, Thread
+from .. import clock, events
+from ..extensions import db
+from ..models import Category, Post, Thread
 from .threads import (_app, _lock_thread, _refresh_category_latest, _snapshot,
                       refresh_counters, set_post_visibility, set_thread_status)
 

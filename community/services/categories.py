@@ -3,11 +3,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from . import clock
-from .errors import NotFound, ValidationError
-from .extensions import db
-from .models import Category, Thread
-from .text import slugify
+from .. import clock
+from ..errors import NotFound, ValidationError
+from ..extensions import db
+from ..models import Category, Thread
+from ..text import slugify
 
 
 def create_category(name, description="", slug=None, position=None):

@@ -9,9 +9,9 @@ suggestions, best first: thread ids, or objects with a ``thread_id``.
 """
 from sqlalchemy import select
 
-from . import hooks
-from .extensions import db
-from .models import Thread
+from .. import hooks
+from ..extensions import db
+from ..models import Thread
 
 # With ``solved_only`` the provider is asked for this many times ``limit``: the
 # unsolved ones among its suggestions are dropped here.

@@ -11,13 +11,13 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, inspect, select
 
-from . import clock, events, hooks, markup
-from .dbutil import insert_ignoring_duplicate
-from .errors import Conflict, NotFound, ValidationError
-from .extensions import db
-from .models import Category, Post, PostRevision, Tag, Thread, Vote
-from .permissions import require
-from .text import normalize_tag, slugify
+from .. import clock, events, hooks, markup
+from ..dbutil import insert_ignoring_duplicate
+from ..errors import Conflict, NotFound, ValidationError
+from ..extensions import db
+from ..models import Category, Post, PostRevision, Tag, Thread, Vote
+from ..permissions import require
+from ..text import normalize_tag, slugify
 
 TITLE_LENGTH = (8, 200)
 BODY_LENGTH = (10, 50_000)

@@ -7,10 +7,10 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from .errors import NotFound, ValidationError
-from .extensions import db
-from .models import Category, Post, Thread, User, Vote
-from .permissions import can, is_moderator
+from ..errors import NotFound, ValidationError
+from ..extensions import db
+from ..models import Category, Post, Thread, User, Vote
+from ..permissions import can, is_moderator
 
 FILTERS = ("all", "unanswered", "unsolved", "solved")
 SORTS = ("activity", "newest", "helpful")
