@@ -37,7 +37,8 @@ def _init_web(app):
 
     from community import hooks as core_hooks
 
-    from . import api, hooks, public_data, views
+    from . import api, hooks, views
+    from .services import public_data
     views.init_app(app)
     api.init_app(app)
     core_hooks.add(app, "template.thread_banner", hooks.thread_banner)

@@ -19,7 +19,7 @@ from community.models import User
 from community.permissions import can, require
 from community.template_helpers import iso
 
-from . import escalation, privacy, public_data, public_status, queue, tickets
+from .services import escalation, privacy, public_data, public_status, queue, tickets
 from .models import PRIORITIES, STATUSES
 
 bp = Blueprint("agent_bridge_api", __name__, url_prefix="/api/v1")

@@ -4,7 +4,7 @@ from flask.cli import AppGroup
 
 from community.extensions import db
 
-from . import escalation
+from .services import escalation
 
 bridge_cli = AppGroup("bridge", help="Escalation sweep of the agent bridge.")
 

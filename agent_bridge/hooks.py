@@ -7,7 +7,7 @@ from sqlalchemy import select
 from community.extensions import db
 from community.forms import ActionForm
 
-from . import escalation, privacy, public_status, tickets
+from .services import escalation, privacy, public_status, tickets
 from .forms import EscalateForm
 from .models import PrivateRequest
 

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from community import outbox
 
-from . import escalation
+from .services import escalation
 
 SWEEP_EVERY = timedelta(minutes=1)
 

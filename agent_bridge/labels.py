@@ -1,7 +1,7 @@
 """Words shown for the bridge's codes (statuses, priorities, reasons, events)."""
 from flask_babel import lazy_gettext as _l
 
-from .escalation import REASONS  # noqa: F401 - shown with tickets
+from .services.escalation import REASONS  # noqa: F401 - shown with tickets
 
 STATUSES = {"new": _l("New"), "open": _l("Open"), "pending": _l("Waiting for the customer"),
             "solved": _l("Solved"), "closed": _l("Closed")}

@@ -14,7 +14,7 @@ from .models import Ticket
 def _escalate(user, thread):
     """Moderators and agents on threads they can see; the asker where the category
     allows it (see escalation.asker_may_escalate)."""
-    from .escalation import asker_may_escalate
+    from .services.escalation import asker_may_escalate
     if has_role(user, "moderator", "agent", "admin"):
         return can(user, "view_thread", thread)
     return asker_may_escalate(user, thread)

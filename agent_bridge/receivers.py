@@ -7,7 +7,7 @@ from community import events
 from community.extensions import db
 from community.models import User
 
-from . import escalation, metrics_log, rules, tickets
+from .services import escalation, metrics_log, rules, tickets
 
 def _seconds(later, earlier):
     return max(0, int((later - earlier).total_seconds()))

@@ -2,10 +2,10 @@
 
     .venv/bin/python bench/adversarial_input.py [--old-privacy FILE]
 
-Times ``agent_bridge.privacy.public_data`` and the search analyzer (text analysis,
+Times ``agent_bridge.services.privacy.public_data`` and the search analyzer (text analysis,
 compound splitting, similar-question terms) on 100,000-character strings built to make
 backtracking patterns and per-cut stemming blow up. ``--old-privacy`` loads another
-version of agent_bridge/privacy.py (e.g. ``git show f9ab7f7:agent_bridge/privacy.py``)
+version of agent_bridge/services/privacy.py (e.g. ``git show f9ab7f7:agent_bridge/services/privacy.py``)
 and times it on shorter strings, since the old patterns take minutes. Figures are
 recorded in bench/RESULTS.md; tests/abuse/test_redos.py checks the same bounds by
 counting, without timing.
@@ -36,10 +36,10 @@ def timed(fn, *args):
 
 def main():
     parser = argparse.ArgumentParser()
-    parser.add_argument("--old-privacy", help="path of an older agent_bridge/privacy.py")
+    parser.add_argument("--old-privacy", help="path of an older agent_bridge/services/privacy.py")
     parser.add_argument("--old-length", type=int, default=2_000)
     args = parser.parse_args()
-    from agent_bridge import privacy
+    from agent_bridge.services import privacy
     from search import analysis
     print(f"public_data on {N:,} characters (current):")
     for name, build in CASES.items():

@@ -129,10 +129,10 @@ def test_import_cycles_are_found_in_functions_too():
     graph = {"pkg": {"pkg.a"}, "pkg.a": {"pkg.b"}, "pkg.b": {"pkg.a"}, "pkg.c": {"pkg"}}
     assert import_cycles(graph) == [["pkg.a", "pkg.b"]]
     tree = ast.parse("def due():\n    from .escalation import rule_for\n")
-    visitor = _Imports("agent_bridge.tickets", False,
-                       {"agent_bridge.tickets", "agent_bridge.escalation"})
+    visitor = _Imports("agent_bridge.services.tickets", False,
+                       {"agent_bridge.services.tickets", "agent_bridge.services.escalation"})
     visitor.visit(tree)
-    assert visitor.found == [("agent_bridge.escalation", 2, True)]
+    assert visitor.found == [("agent_bridge.services.escalation", 2, True)]
 
 
 def test_the_core_runs_with_every_feature_switched_off(make_app):

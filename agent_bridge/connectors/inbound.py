@@ -13,7 +13,7 @@ from community import clock
 from community.errors import NotFound, ValidationError
 from community.extensions import db
 
-from .. import tickets
+from ..services import tickets
 from ..dbutil import insert_ignoring_duplicate
 from ..models import STATUSES, Ticket
 from . import agents

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from community.forms import ActionForm
 
-from .. import canned, rules
+from ..services import canned, rules
 from ..forms import CannedForm, RuleForm, TermForm
 from ..labels import HOLIDAYS, LANGUAGES
 from . import act, bp, guard

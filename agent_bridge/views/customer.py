@@ -1,6 +1,6 @@
 """What customers (and moderators) do on the public side: ask the support team,
 answer a private request, send details privately (the warning before private data
-is posted is ``agent_bridge/public_data.py``)."""
+is posted is ``agent_bridge/services/public_data.py``)."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -11,7 +11,7 @@ from community.forms import ActionForm
 from community.permissions import can
 from community.template_helpers import thread_url
 
-from .. import escalation, privacy
+from ..services import escalation, privacy
 from ..forms import EscalateForm, PrivateAnswerForm
 from . import act, bp
 

@@ -3,7 +3,8 @@ from flask import render_template, request
 from flask_babel import gettext as _
 from flask_login import login_required
 
-from .. import charts, metrics
+from . import charts
+from ..services import metrics
 from . import bp, guard
 
 

@@ -9,7 +9,7 @@ from community.forms import ActionForm
 from community.models import User
 from community.extensions import db
 
-from .. import queue, tickets
+from ..services import queue, tickets
 from ..forms import AssignForm
 from ..labels import PRIORITIES, REASONS, STATUSES, VIEWS
 from . import act, bp, guard

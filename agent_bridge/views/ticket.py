@@ -12,7 +12,7 @@ from community.forms import ActionForm
 from community.views.actions import press
 from community.models import Post, Thread, User
 
-from .. import canned, history, privacy, tickets
+from ..services import canned, history, privacy, tickets
 from ..forms import NoteForm, PrivateRequestForm, ReplyForm, TicketForm
 from ..labels import EVENTS, NOTES, PRIORITIES, REASONS, STATUSES
 from . import act, bp, guard

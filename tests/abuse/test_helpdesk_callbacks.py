@@ -30,7 +30,7 @@ def app(make_app):
 
 @pytest.fixture
 def ticket(app, make_user, make_thread):
-    from agent_bridge import escalation
+    from agent_bridge.services import escalation
 
     ticket, _created = escalation.escalate(make_user(role="moderator"), make_thread(),
                                            "Please help")

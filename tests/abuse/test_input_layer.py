@@ -169,7 +169,7 @@ def test_merge_into_a_thread_number_beyond_64_bits(testapp, moderator, make_thre
 
 
 def test_desk_assignee_beyond_64_bits(testapp, make_user, make_thread):
-    from agent_bridge import escalation
+    from agent_bridge.services import escalation
     agent = make_user(role="agent")
     ticket, _ = escalation.escalate(agent, make_thread(), "", source="desk")
     db.session.commit()

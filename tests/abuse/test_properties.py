@@ -85,7 +85,7 @@ def assert_answer(response):
 @pytest.fixture
 def world(app, make_user, make_category, make_thread, make_reply):
     """Content of every kind, each role with a token; what must never be lost."""
-    from agent_bridge import escalation
+    from agent_bridge.services import escalation
     roles = {role: make_user(role=role) for role in ("customer", "moderator", "agent", "admin")}
     category = make_category(name="Internet")
     thread = make_thread(author=roles["customer"], category=category,

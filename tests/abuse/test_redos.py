@@ -11,7 +11,7 @@ import re._parser as sre_parse
 
 import pytest
 
-from agent_bridge import privacy
+from agent_bridge.services import privacy
 from community import outbox
 from community.notifications import mentions
 from search import analysis

@@ -8,7 +8,7 @@ members (201), and a suspended agent's token read a ticket with the customer's I
 from datetime import timedelta
 
 
-from agent_bridge import escalation, privacy
+from agent_bridge.services import escalation, privacy
 from community import clock
 from community.services import accounts
 from community.extensions import db

@@ -17,7 +17,7 @@ def customer(make_user):
 @pytest.fixture
 def sweep(app):
     """Run the sweep as the worker does (its own commit), return the new tickets."""
-    from agent_bridge import escalation
+    from agent_bridge.services import escalation
 
     def run():
         opened = escalation.sweep()

@@ -1,7 +1,7 @@
 """The agent API and escalation by API, as a client (bearer tokens) uses them."""
 from sqlalchemy import func, select
 
-from agent_bridge import tickets
+from agent_bridge.services import tickets
 from agent_bridge.models import Ticket
 from community.extensions import db
 from community.models import Post

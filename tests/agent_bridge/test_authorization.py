@@ -2,7 +2,7 @@
 import pytest
 from sqlalchemy import select
 
-from agent_bridge import privacy, tickets
+from agent_bridge.services import privacy, tickets
 from agent_bridge.models import PrivateRequest
 from community.extensions import db
 from tests.conftest import csrf_token

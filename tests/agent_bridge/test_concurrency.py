@@ -25,7 +25,7 @@ def _worker(role, barrier, instance, results):
     app = create_app({"SQLALCHEMY_DATABASE_URI": POSTGRES_URL, "SECRET_KEY": "test",
                       "INSTANCE_PATH": instance, "SERVER_NAME": "localhost", "TESTING": True})
     with app.app_context():
-        from agent_bridge import escalation
+        from agent_bridge.services import escalation
         from community.models import Thread, User
         worker_db.session.execute(select(1))  # connect before the start line
         barrier.wait(timeout=60)

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import text
 
-from agent_bridge import tickets
+from agent_bridge.services import tickets
 from community import clock
 from community.services import threads
 from community.extensions import db

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
-from agent_bridge import tickets
+from agent_bridge.services import tickets
 from agent_bridge.models import Ticket
 from community import clock
 from community.services import threads

@@ -3,8 +3,8 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
 
-from agent_bridge import tickets
-from agent_bridge.calendar import deadline, easter, german_holidays
+from agent_bridge.services import tickets
+from agent_bridge.services.calendar import deadline, easter, german_holidays
 from agent_bridge.models import Ticket, Watch
 from community import clock, outbox
 from community.services import threads

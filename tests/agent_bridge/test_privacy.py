@@ -3,9 +3,9 @@ import json
 
 from sqlalchemy import select
 
-from agent_bridge import tickets
+from agent_bridge.services import tickets
 from agent_bridge.models import PrivateRequest, Ticket
-from agent_bridge.privacy import public_data
+from agent_bridge.services.privacy import public_data
 from community.extensions import db
 from community.models import MailMessage, Post
 

@@ -3,7 +3,7 @@ asking, replying, editing; the API refuses such text unless the client confirms.
 from sqlalchemy import func, select
 from webtest import TestApp
 
-from agent_bridge import tickets
+from agent_bridge.services import tickets
 from agent_bridge.models import PrivateRequest
 from community.extensions import db
 from community.models import Post, Thread

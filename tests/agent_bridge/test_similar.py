@@ -2,7 +2,7 @@
 the question's text), from the bridge's own title-word query when it is not."""
 from webtest import TestApp
 
-from agent_bridge import tickets
+from agent_bridge.services import tickets
 from community import outbox
 from community.services import accounts, categories, threads
 from community.extensions import db

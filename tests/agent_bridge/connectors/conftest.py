@@ -31,7 +31,7 @@ def app(make_app, helpdesk):
 @pytest.fixture
 def escalate(app, make_user):
     """A moderator passes the thread to the support team; returns its ticket."""
-    from agent_bridge import escalation
+    from agent_bridge.services import escalation
 
     def run(thread, urgent=False):
         moderator = make_user(role="moderator")

@@ -13,7 +13,7 @@ from urllib.parse import quote
 import pytest
 from webtest import TestApp
 
-from agent_bridge import privacy, tickets
+from agent_bridge.services import privacy, tickets
 from agent_bridge.connectors import polling
 from agent_bridge.connectors.models import ConnectorState
 from agent_bridge.models import Ticket

@@ -74,7 +74,7 @@ def test_replies_from_the_helpdesk_are_not_sent_back_to_it(
 
 def test_a_reply_that_originated_in_the_forum_is_not_posted_back(
         testapp, helpdesk, make_thread, make_user, escalate):
-    from agent_bridge import tickets
+    from agent_bridge.services import tickets
 
     thread = make_thread()
     ticket = escalate(thread)

@@ -117,7 +117,7 @@ def test_a_slow_helpdesk_times_out_and_the_event_is_retried_with_the_same_key(
 
 
 def test_nothing_is_sent_while_the_builtin_desk_is_used(make_app, helpdesk, make_user):
-    from agent_bridge import escalation
+    from agent_bridge.services import escalation
     from community.services import threads, categories
 
     app = make_app(BRIDGE_CONNECTOR="builtin", BRIDGE_WEBHOOK_URL=helpdesk.url,

@@ -20,7 +20,7 @@ from community.notifications import service as notifications
 from community.permissions import require
 
 from . import tickets
-from .models import PrivateRequest
+from ..models import PrivateRequest
 
 MAX_LENGTH = 5000
 

@@ -7,7 +7,7 @@ from community.errors import NotFound, ValidationError
 from community.extensions import db
 from community.template_helpers import thread_url
 
-from .models import CannedReply
+from ..models import CannedReply
 
 PLACEHOLDERS = ("customer_name", "thread_url", "agent_name")
 

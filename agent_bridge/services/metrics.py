@@ -13,7 +13,7 @@ from sqlalchemy import func, inspect, select, text
 from community import clock
 from community.extensions import db
 
-from .models import ACTIVE_STATUSES, MetricEvent, Ticket
+from ..models import ACTIVE_STATUSES, MetricEvent, Ticket
 
 WINDOWS = (7, 30)
 DEFLECTION_TABLE = "search_deflection_days"

@@ -9,7 +9,7 @@ from community.extensions import db
 from community.services.listing import Page
 from community.models import Thread
 
-from .models import ACTIVE_STATUSES, PRIORITIES, STATUSES, Ticket
+from ..models import ACTIVE_STATUSES, PRIORITIES, STATUSES, Ticket
 
 VIEWS = ("all", "unassigned", "mine", "overdue")
 

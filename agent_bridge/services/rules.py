@@ -21,7 +21,7 @@ from community.permissions import require
 from community.text import slugify
 
 from .calendar import HOLIDAY_CALENDARS, deadline, parse_hours
-from .models import CategoryRule, UrgentTerm
+from ..models import CategoryRule, UrgentTerm
 
 ASK_MODES = ("never", "now", "after")
 

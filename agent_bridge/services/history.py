@@ -15,7 +15,7 @@ from community.services import similar
 from community.extensions import db
 from community.models import Post, Thread
 
-from .models import Ticket
+from ..models import Ticket
 
 STOP_WORDS = frozenset("""
 aber alle auch bitte dass dein denn dies doch eine einem einen einer eines habe haben hallo

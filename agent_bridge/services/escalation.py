@@ -17,7 +17,7 @@ from community.models import Thread
 from community.permissions import require
 
 from . import tickets
-from .models import Watch
+from ..models import Watch
 from .rules import all_rules, default_rule, rule_for
 
 log = logging.getLogger(__name__)

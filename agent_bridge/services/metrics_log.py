@@ -1,8 +1,8 @@
 """Facts for the service dashboard, written once when they happen (see MetricEvent)."""
 from community import clock
 
-from .dbutil import insert_ignoring_duplicate
-from .models import MetricEvent
+from ..dbutil import insert_ignoring_duplicate
+from ..models import MetricEvent
 
 
 def fact(kind, thread_id, seconds=None, at=None):

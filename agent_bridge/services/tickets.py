@@ -21,9 +21,10 @@ from community.extensions import db
 from community.models import Post, Thread, User
 from community.permissions import require
 
-from . import events, metrics_log
-from .dbutil import insert_ignoring_duplicate
-from .models import ACTIVE_STATUSES, PRIORITIES, PRIORITY_RANK, STATUSES, Ticket, TicketEvent, Watch
+from .. import events
+from . import metrics_log
+from ..dbutil import insert_ignoring_duplicate
+from ..models import ACTIVE_STATUSES, PRIORITIES, PRIORITY_RANK, STATUSES, Ticket, TicketEvent, Watch
 from .rules import rule_for
 
 log = logging.getLogger(__name__)

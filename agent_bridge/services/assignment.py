@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 from community.extensions import db
 from community.models import User
 
-from .models import ACTIVE_STATUSES, Ticket
+from ..models import ACTIVE_STATUSES, Ticket
 
 
 def next_agent():
