@@ -40,7 +40,7 @@ def main():
     parser.add_argument("--old-length", type=int, default=2_000)
     args = parser.parse_args()
     from agent_bridge.services import privacy
-    from search import analysis
+    from search.engine import analysis
     print(f"public_data on {N:,} characters (current):")
     for name, build in CASES.items():
         print(f"  {name:18} {timed(privacy.public_data, build(N)):8.3f} s")

@@ -7,7 +7,7 @@ feature loaded) gets every related question as a thread: subject as title, body 
 the question, its comments as replies. Rows are written directly (the texts are
 rendered with the project's Markdown renderer) and the index is built with the
 project's ``search reindex`` code. Each original question's 10 candidates are then
-ranked by the project's similar-questions scoring (``search.similar.scored_ids``, the
+ranked by the project's similar-questions scoring (``search.services.similar.scored_ids``, the
 ranking behind the ask form's suggestions and ``/api/v1/similar``); candidates it
 does not return rank last, in the search engine's order. Scores follow the official
 convention: MAP and MRR over all questions (no relevant candidate: 0), P@1 and P@5.
@@ -122,7 +122,7 @@ def build_instance(questions, folder):
                 thread.first_post_id = posts[0].id
                 ids[rel_id] = thread.id
         db.session.commit()
-        from search import rebuild
+        from search.engine import rebuild
         rebuild.reindex()
     return app, ids
 
@@ -131,7 +131,8 @@ def rank(app, questions, ids, weighting=None, **params):
     from whoosh import index as whoosh_index
     from whoosh import query as Q
 
-    from search import index, reader, similar
+    from search.engine import index, reader
+    from search.services import similar
     rankings = []
     with app.app_context(), whoosh_index.open_dir(str(index.live_generation())).searcher(
             weighting=reader.RankWeighting(**(weighting or {}))) as searcher:
@@ -186,7 +187,8 @@ def compounds():
     from community import create_app
     from community.demo import seed
     from community.extensions import db
-    from search import query, rebuild
+    from search.services import query
+    from search.engine import rebuild
     found = {}
     for enabled in (False, True):
         folder = Path(tempfile.mkdtemp(prefix="search-compounds-"))

@@ -95,7 +95,8 @@ def main():
         from community import create_app
         from community.extensions import db
         from community.models import Category
-        from search import index, query, rebuild
+        from search.engine import index, rebuild
+        from search.services import query
         app = create_app({"INSTANCE_PATH": str(folder)})
         with app.app_context():
             started = time.perf_counter()

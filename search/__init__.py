@@ -17,8 +17,8 @@ def init_app(app):
     from community import hooks as core_hooks, outbox
     from community.extensions import csrf
 
-    from . import (api, deflection, hooks, models, permissions, settings, similar,  # noqa: F401
-                   updates, views)
+    from . import api, hooks, models, permissions, settings, views  # noqa: F401
+    from .services import deflection, similar, updates
     from .cli import search_cli
 
     settings.apply(app)

@@ -9,7 +9,7 @@ from community.errors import NotFound, ValidationError
 from community.permissions import require
 from community.template_helpers import iso, thread_url
 
-from . import query, similar
+from .services import query, similar
 
 bp = Blueprint("search_api", __name__, url_prefix="/api/v1")
 bp.before_request(authenticate)

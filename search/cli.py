@@ -5,7 +5,8 @@ from flask.cli import AppGroup
 from community.errors import Conflict
 from community.extensions import db
 
-from . import documents, index, rebuild, updates
+from .services import documents, updates
+from .engine import index, rebuild
 
 search_cli = AppGroup("search", help="Rebuild and check the search index.")
 SHOWN = 20

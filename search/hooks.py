@@ -3,7 +3,7 @@ from flask import current_app, g, render_template, request
 from flask_login import current_user
 from markupsafe import Markup
 
-from . import deflection
+from .services import deflection
 
 
 def ask_form_similar(form):

@@ -11,7 +11,7 @@ from community.extensions import db
 
 class SuggestionOpen(db.Model):
     """A member opened a similar question suggested on the ask form. Kept until the
-    ask session is settled (see ``search.deflection``), then folded into the day's counts."""
+    ask session is settled (see ``search.services.deflection``), then folded into the day's counts."""
     __tablename__ = "search_suggestion_opens"
     __table_args__ = (Index("ix_search_suggestion_opens_user_draft", "user_id", "draft"),)
 

@@ -10,7 +10,7 @@ from community.forms import AskForm
 from community.permissions import require
 from community.template_helpers import thread_url
 
-from . import deflection, query, similar
+from .services import deflection, query, similar
 
 bp = Blueprint("search", __name__, static_folder="static", static_url_path="/search/static")
 

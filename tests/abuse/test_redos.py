@@ -14,7 +14,7 @@ import pytest
 from agent_bridge.services import privacy
 from community import outbox
 from community.notifications import mentions
-from search import analysis
+from search.engine import analysis
 
 N = 100_000
 # Strings that make a backtracking pattern retry from (nearly) every position.

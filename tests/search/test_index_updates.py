@@ -8,7 +8,7 @@ from community import clock, events, hooks, outbox
 from community.services import threads
 from community.extensions import db
 from community.models import OutboxMessage
-from search import index
+from search.engine import index
 
 from .helpers import result_ids, snippets, titles
 
@@ -24,7 +24,7 @@ def hold_marked_posts(app):
 
 def pending_search_rows():
     return db.session.scalar(db.select(db.func.count(OutboxMessage.id)).where(
-        OutboxMessage.kind == "search.index", OutboxMessage.status == "pending"))
+        OutboxMessage.kind == "search.engine.index", OutboxMessage.status == "pending"))
 
 
 def test_a_new_thread_is_found_once_the_worker_ran(search, make_thread, worker):
@@ -144,7 +144,7 @@ def test_an_update_waits_while_another_process_writes_and_is_not_lost(
     monkeypatch.setattr(index, "LOCK_TIMEOUT", 0.1)
     with index.write_lock():               # a rebuild or another worker is writing
         worker()
-    row = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.kind == "search.index"))
+    row = db.session.scalar(db.select(OutboxMessage).where(OutboxMessage.kind == "search.engine.index"))
     assert row.status == "pending" and "another process" in row.last_error
     assert titles(search("fax")) == []
     clock.travel(timedelta(seconds=10))

@@ -8,7 +8,7 @@ from community import outbox
 from community.services import threads
 from community.errors import Conflict
 from community.extensions import db
-from search import index, rebuild
+from search.engine import index, rebuild
 from tests.conftest import isolated
 
 from .helpers import titles

@@ -1,11 +1,12 @@
-"""The term-at-a-time ranker (search/scoring.py) ranks exactly as Whoosh's own
+"""The term-at-a-time ranker (search/engine/scoring.py) ranks exactly as Whoosh's own
 exhaustive search would, and counts every match."""
 from whoosh.collectors import FilterCollector, TopCollector
 from whoosh.util.numeric import length_to_byte
 
 from community.services import threads
 from community.extensions import db
-from search import query, reader, scoring
+from search.services import query
+from search.engine import reader, scoring
 
 from .helpers import result_ids
 

@@ -19,7 +19,7 @@ def test_helpdesk_deliveries_can_have_a_worker_of_their_own(
         app, helpdesk, make_thread, escalate):
     escalate(make_thread())
     kinds = pending_kinds()
-    assert "bridge.deliver" in kinds and "search.index" in kinds
+    assert "bridge.deliver" in kinds and "search.engine.index" in kinds
     helpdesk.mode = "slow"  # would hold a worker serving it until its timeout
 
     result = worker(app, "--exclude-kinds", "bridge.*")
@@ -36,9 +36,9 @@ def test_helpdesk_deliveries_can_have_a_worker_of_their_own(
 
 def test_only_the_matching_kinds_are_served(app, helpdesk, make_thread, escalate):
     escalate(make_thread())
-    result = worker(app, "--kinds", "search.*", "--exclude-kinds", "search.index")
+    result = worker(app, "--kinds", "search.*", "--exclude-kinds", "search.engine.index")
     assert result.exit_code == 0, result.output
-    assert "search.index" in pending_kinds() and helpdesk.received == []
+    assert "search.engine.index" in pending_kinds() and helpdesk.received == []
 
 
 def test_a_pattern_that_matches_no_kind_is_refused(app):

@@ -16,7 +16,7 @@ from whoosh import query as Q
 from community.extensions import db
 from community.models import Thread
 
-from . import analysis, reader
+from ..engine import analysis, reader
 
 # Field weights of the similarity query (see bench/RESULTS.md for how they were chosen).
 FIELDS = (("title", 1.0), ("body", 1.0), ("answers", 0.6), ("parts", 0.3))

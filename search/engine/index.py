@@ -28,7 +28,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from . import analysis
-from .documents import EXCERPT_CHARS
+from ..services.documents import EXCERPT_CHARS
 
 DIRECTORY = "search-index"
 LOCK_TIMEOUT = 30.0

@@ -11,7 +11,7 @@ from whoosh.analysis import LowercaseFilter, RegexTokenizer
 from whoosh.highlight import (FIRST, BasicFragmentScorer, ContextFragmenter, Formatter,
                               get_text, top_fragments)
 
-from . import analysis
+from ..engine import analysis
 
 SNIPPET_CHARS = 220
 

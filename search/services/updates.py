@@ -13,9 +13,10 @@ from community import events, outbox
 from community.extensions import db
 from community.models import OutboxMessage
 
-from . import documents, index
+from . import documents
+from ..engine import index
 
-KIND = "search.index"
+KIND = "search.engine.index"
 BUSY_RETRY_SECONDS = 5
 
 
@@ -69,6 +70,6 @@ def connect(app):
 def ensure_index():
     """Build the index when there is none but there are threads (a fresh install whose
     data came in without events, or a deleted index folder). Runs when the worker starts."""
-    from . import rebuild
+    from ..engine import rebuild
     if index.live_generation() is None and documents.visible_thread_count():
         rebuild.reindex()

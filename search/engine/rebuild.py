@@ -16,7 +16,8 @@ from community.errors import Conflict
 from community.extensions import db
 from community.models import Post, Thread
 
-from . import analysis, documents, index, reader
+from . import analysis, index, reader
+from ..services import documents
 
 BATCH = 500
 

@@ -23,7 +23,7 @@ from community import clock, events
 from community.extensions import db
 from community.permissions import require
 
-from .models import DeflectionDay, SuggestionOpen
+from ..models import DeflectionDay, SuggestionOpen
 
 DRAFT = re.compile(r"([0-9a-f]{12})-([0-9a-f]{16})")
 

@@ -24,7 +24,8 @@ from community.extensions import db
 from community.services.listing import Page, page_number
 from community.models import Category, Post, Thread
 
-from . import analysis, reader, snippets
+from ..engine import analysis, reader
+from . import snippets
 
 SORTS = ("relevance", "newest")
 STATUSES = ("", "solved", "unsolved")
