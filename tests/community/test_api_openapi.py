@@ -6,7 +6,8 @@ import pytest
 from webtest import TestApp
 
 from community.api import openapi
-from tests.conftest import DocumentMismatch, check_api_response, isolated
+from tests.api_schema import DocumentMismatch, check_api_response
+from tests.conftest import isolated
 
 METHODS = {"get", "put", "post", "delete", "patch"}
 
