@@ -38,7 +38,7 @@ run: install
 	@echo "Serving on http://$(HOST):$(PORT) (web: gunicorn, worker: flask worker). Ctrl-C stops both."
 	@trap 'kill 0' INT TERM EXIT; \
 	$(FLASK) worker & \
-	$(BIN)/gunicorn --workers $(WEB_WORKERS) --bind $(HOST):$(PORT) --access-logfile - "community:create_app()"
+	$(BIN)/gunicorn -c deploy/gunicorn.conf.py --workers $(WEB_WORKERS) --bind $(HOST):$(PORT)
 
 # The whole suite on SQLite; with CI=true also on PostgreSQL and in real Chromium.
 test: install
