@@ -1,9 +1,10 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
-from flask import current_app
-
 from alembic import context
+from flask import current_app
+from sqlalchemy import text
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -92,7 +93,7 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    with connectable.connect() as connection, migration_lock(connection):
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -101,6 +102,34 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+
+
+# Any fixed number, the same on every host: the key of the advisory lock below.
+MIGRATION_LOCK_KEY = 7_310_442_001
+
+
+@contextmanager
+def migration_lock(connection):
+    """On PostgreSQL, one `db upgrade` at a time: a deploy that runs it on every host
+    at once applies each migration once; the others wait, then find the schema at head.
+
+    A session-level advisory lock (released by the unlock, or by PostgreSQL if the
+    process dies), taken and committed before Alembic starts its own transaction.
+    A migration is never cut short by FORUM_DB_STATEMENT_TIMEOUT."""
+    if connection.dialect.name != "postgresql":
+        yield
+        return
+    connection.execute(text("SET statement_timeout = 0"))
+    connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    connection.commit()
+    try:
+        yield
+    finally:
+        if connection.in_transaction():
+            connection.rollback()   # after a failed migration
+        connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        connection.execute(text("RESET statement_timeout"))
+        connection.commit()
 
 
 if context.is_offline_mode():
