@@ -5,7 +5,8 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
-from . import config, outbox
+from . import config, outbox, outbox_claims
+from . import worker as worker_loop
 from .services import accounts, categories as category_service
 from .errors import ValidationError
 from .extensions import db
@@ -99,12 +100,16 @@ def _kind_patterns(ctx, param, value):
               help="Never serve rows of these kinds, e.g. 'bridge.*' when another worker "
                    "serves them.")
 def worker(once, kinds, exclude_kinds):
-    """Run outbox deliveries and periodic jobs."""
+    """Run outbox deliveries and periodic jobs; SIGTERM/SIGINT stop it after the current row."""
+    problem = outbox_claims.database_problem()
+    if problem:
+        raise click.ClickException(problem)
     if not once:
         click.echo(f"Worker running (database {db.engine.url.render_as_string(hide_password=True)}"
                    f"{'; kinds ' + ','.join(kinds) if kinds else ''}"
-                   f"{'; not ' + ','.join(exclude_kinds) if exclude_kinds else ''}).")
-    outbox.work(once=once, kinds=kinds, exclude_kinds=exclude_kinds or ())
+                   f"{'; not ' + ','.join(exclude_kinds) if exclude_kinds else ''}; lease "
+                   f"{current_app.config['OUTBOX_LEASE_SECONDS']:g} s).")
+    worker_loop.work(once=once, kinds=kinds, exclude_kinds=exclude_kinds or ())
     if once:
         click.echo(f"Done; {outbox.pending_count()} rows still pending.")
 

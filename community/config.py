@@ -109,7 +109,14 @@ SETTINGS = [
     _core("FORUM_WORKER_POLL_SECONDS", "WORKER_POLL_SECONDS", 2, float,
             "How often the worker looks for due outbox rows."),
     _core("FORUM_OUTBOX_MAX_ATTEMPTS", "OUTBOX_MAX_ATTEMPTS", 12, int,
-            "Attempts before an outbox row is marked failed (backoff doubles, capped at 1 h)."),
+            "Attempts before an outbox row is marked failed (backoff doubles, capped at 1 h); "
+            "a run the worker did not survive counts as one."),
+    _core("FORUM_OUTBOX_LEASE_SECONDS", "OUTBOX_LEASE_SECONDS", 300, float,
+            "Seconds a worker holds the outbox rows it claimed; renewed while it runs them, "
+            "so only a worker that stopped loses them to another."),
+    _core("FORUM_OUTBOX_KEEP_DAYS", "OUTBOX_KEEP_DAYS", 14, int,
+            "Days done outbox rows are kept (for the admin pages and debugging) before the "
+            "worker deletes them."),
     _core("FORUM_BASE_URL", "BASE_URL", None, str,
             "Public address of the site for links in e-mails (the worker has no request to "
             "take it from), e.g. `https://community.example.com`. Default: "

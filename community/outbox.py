@@ -1,15 +1,30 @@
-"""The transactional outbox and the worker that runs it.
+"""The transactional outbox: work saved with the change that caused it, run by workers.
 
 ``enqueue`` adds a row to the current transaction, so the work exists exactly
-when the change that caused it was committed. The worker claims due rows
-(``FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several workers can run), calls the
-handler registered for the row's kind, and marks it done; a failing handler is
-retried with exponential backoff until ``OUTBOX_MAX_ATTEMPTS``. Rows that share an
-``ordering_key`` run strictly one after another.
+when the change that caused it was committed. A worker (community/worker.py)
+claims a few due rows at a time with a claim token (community/outbox_claims.py:
+two workers never get the same row) and runs each:
+
+- start: one conditional UPDATE counts the attempt and renews the lease, only if
+  the claim still holds; committed before the handler runs, so a run the worker
+  does not survive counts as an attempt too;
+- the handler registered for the row's kind, while a thread renews the lease;
+- finish, in the handler's own transaction, only if the claim still holds
+  (``UPDATE … WHERE id = :id AND claim_token = :mine``). A run whose lease ran out
+  and whose row another worker took over rolls back what its handler wrote.
+
+A failing handler is retried with exponential backoff until ``OUTBOX_MAX_ATTEMPTS``;
+a row whose runs kept killing the worker is failed once its lease runs out after
+the last attempt. Rows that share an ``ordering_key`` run strictly one after
+another. Handlers that talk to the outside stay idempotent (``is_retry()``): a run
+may be repeated after a crash or a lost lease.
 
 Handlers and periodic jobs (escalation sweep, digests) are registered per app by
 each package's ``init_app`` (``register_handler``, ``register_periodic``: the
-``outbox.*`` hooks of community/hooks.py) and run by the same worker loop.
+``outbox.*`` hooks of community/hooks.py). A periodic job runs once per cluster:
+the worker whose conditional UPDATE moves the job's ``periodic_runs`` row forward
+runs it (with ``each_worker=True``, every worker process runs it, e.g. a heartbeat).
+Done rows are deleted after ``OUTBOX_KEEP_DAYS`` by the outbox's own periodic job.
 
 A worker may serve only some kinds (glob patterns over ``kind``, e.g. ``bridge.*``),
 so that one slow peer, such as a helpdesk, holds up only the worker that serves it.
@@ -17,22 +32,22 @@ so that one slow peer, such as a helpdesk, holds up only the worker that serves 
 import contextvars
 import fnmatch
 import logging
-import time
 import traceback
 from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import and_, exists, false, or_, select, true
-from sqlalchemy.orm import aliased
+from sqlalchemy import and_, delete, select, true, update
+from sqlalchemy.exc import InterfaceError, OperationalError
 
-from . import clock, hooks
+from . import clock, dbutil, hooks
 from .extensions import db
 from .models import OutboxMessage
+from .models.outbox import PeriodicRun
+from .outbox_claims import BATCH, LeaseKeeper, claim, finish, release, start
 
 log = logging.getLogger(__name__)
 
-CLAIM_SECONDS = 300
 MAX_BACKOFF_SECONDS = 3600
 
 _retry = contextvars.ContextVar("outbox_retry", default=False)
@@ -51,7 +66,7 @@ class PeriodicJob:
     name: str
     every: timedelta
     func: object
-    next_run: object = None
+    each_worker: bool = False
 
 
 def is_retry():
@@ -68,9 +83,10 @@ def register_handler(app, kind, fn):
     hooks.add(app, "outbox.handler", fn, key=kind)
 
 
-def register_periodic(app, name, every, fn):
-    """In ``app``, the worker runs ``fn()`` every ``every`` (a timedelta)."""
-    hooks.add(app, "outbox.periodic", PeriodicJob(name, every, fn), key=name)
+def register_periodic(app, name, every, fn, each_worker=False):
+    """In ``app``, a worker runs ``fn()`` every ``every`` (a timedelta): one worker of
+    the cluster, or every worker process with ``each_worker`` (e.g. a heartbeat)."""
+    hooks.add(app, "outbox.periodic", PeriodicJob(name, every, fn, each_worker), key=name)
 
 
 def _handler(kind):
@@ -79,8 +95,10 @@ def _handler(kind):
 
 
 def periodic_jobs():
-    """The current app's periodic jobs, by name."""
-    return {name: jobs[0] for name, jobs in hooks.registered("outbox.periodic").items()}
+    """The current app's periodic jobs, by name (with the outbox's own clean-up)."""
+    jobs = {name: jobs[0] for name, jobs in hooks.registered("outbox.periodic").items()}
+    jobs.setdefault(CLEANUP.name, CLEANUP)
+    return jobs
 
 
 def enqueue(kind, payload, key, ordering_key=None, delay=None):
@@ -97,6 +115,13 @@ def enqueue(kind, payload, key, ordering_key=None, delay=None):
     return row
 
 
+def is_outage(error):
+    """Whether ``error`` says the database cannot be reached (rather than refused a
+    statement): the worker waits for it, nothing has failed."""
+    return isinstance(error, (OperationalError, InterfaceError)) or bool(
+        getattr(error, "connection_invalidated", False))
+
+
 def backoff(attempts):
     return timedelta(seconds=min(MAX_BACKOFF_SECONDS, 5 * 2 ** max(0, attempts - 1)))
 
@@ -107,129 +132,68 @@ def known_kinds(patterns):
                   if any(fnmatch.fnmatchcase(kind, pattern) for pattern in patterns))
 
 
-def _kind_like(pattern):
-    # Glob to LIKE: ``*`` any characters, ``?`` one; LIKE's own wildcards are literal.
-    escaped = pattern.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return OutboxMessage.kind.like(escaped.replace("*", "%").replace("?", "_"), escape="\\")
-
-
-def _kinds_served(kinds, exclude_kinds):
-    """Rows whose kind matches one of ``kinds`` (any kind when None) and none of
-    ``exclude_kinds``."""
-    served = true() if kinds is None else or_(false(), *map(_kind_like, kinds))
-    if exclude_kinds:
-        served = and_(served, ~or_(*map(_kind_like, exclude_kinds)))
-    return served
-
-
-def _claim(limit, kinds=None, exclude_kinds=()):
-    now = clock.now()
-    earlier = aliased(OutboxMessage)
-    blocked = exists().where(
-        earlier.ordering_key == OutboxMessage.ordering_key,
-        earlier.id < OutboxMessage.id,
-        earlier.status == "pending",
-    )
-    query = (
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.status == "pending",
-            OutboxMessage.run_after <= now,
-            or_(OutboxMessage.claimed_until.is_(None), OutboxMessage.claimed_until < now),
-            or_(OutboxMessage.ordering_key.is_(None), ~blocked),
-            _kinds_served(kinds, exclude_kinds),
-        )
-        .order_by(OutboxMessage.id)
-        .limit(limit)
-        .with_for_update(skip_locked=True, of=OutboxMessage)
-    )
-    rows = list(db.session.scalars(query))
-    for row in rows:
-        if row.claimed_until is not None:
-            # Every run clears its claim, so an expired one means a worker stopped mid-run.
-            row.last_error = row.last_error or "a worker stopped while running it"
-        row.claimed_until = now + timedelta(seconds=CLAIM_SECONDS)
-    db.session.commit()
-    return [row.id for row in rows]
-
-
-def _run_one(row_id):
-    row = db.session.get(OutboxMessage, row_id)
-    if row is None or row.status != "pending":
+def run(claim):
+    """Run one claimed row. Returns whether it is done (by this run)."""
+    started = start(claim)
+    if started is None:
         return False
+    attempts, last_error = started
+    row = db.session.get(OutboxMessage, claim.id)
     fn = _handler(row.kind)
-    retry = _retry.set(bool(row.attempts or row.last_error))
+    retry = _retry.set(attempts > 1 or last_error is not None)
     try:
         if fn is None:
             raise LookupError(f"no handler registered for {row.kind!r} (feature switched off?)")
         fn(dict(row.payload or {}))
     except RetryLater as exc:
         db.session.rollback()
-        row = db.session.get(OutboxMessage, row_id)
-        row.claimed_until = None
-        row.run_after = clock.now() + (timedelta(seconds=exc.seconds) if exc.seconds
-                                       else backoff(row.attempts + 1))
-        row.last_error = str(exc)
-        db.session.commit()
+        finish(claim, row, attempts=OutboxMessage.attempts - 1,  # a put-off is no attempt
+                run_after=clock.now() + (timedelta(seconds=exc.seconds) if exc.seconds
+                                         else backoff(attempts)),
+                last_error=str(exc))
         return False
     except Exception as exc:  # noqa: BLE001 - any failure is retried, never lost
         db.session.rollback()
-        row = db.session.get(OutboxMessage, row_id)
-        row.attempts += 1
-        row.claimed_until = None
-        row.last_error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
-        if row.attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]:
-            row.status = "failed"
-            log.error("outbox %s %s failed for good: %s", row.kind, row.key, row.last_error)
-        else:
-            row.run_after = clock.now() + backoff(row.attempts)
-            log.warning("outbox %s %s attempt %d failed: %s", row.kind, row.key, row.attempts,
-                        row.last_error)
-        db.session.commit()
+        _failed(claim, row, attempts, exc)
         return False
     finally:
         _retry.reset(retry)
-    row.status = "done"
-    row.attempts += 1
-    row.done_at = clock.now()
-    row.claimed_until = None
-    row.last_error = None
-    db.session.commit()
-    return True
+    return finish(claim, row, status="done", done_at=clock.now(), last_error=None)
 
 
-def run_due(limit=100, kinds=None, exclude_kinds=()):
+def _failed(claim, row, attempts, exc):
+    error = "".join(traceback.format_exception_only(type(exc), exc)).strip()[:2000]
+    final = attempts >= current_app.config["OUTBOX_MAX_ATTEMPTS"]
+    values = {"status": "failed"} if final else {"run_after": clock.now() + backoff(attempts)}
+    if finish(claim, row, last_error=error, **values):
+        if final:
+            log.error("outbox %s %s failed for good: %s", row.kind, row.key, error)
+        else:
+            log.warning("outbox %s %s attempt %d failed: %s", row.kind, row.key, attempts, error)
+
+
+def run_due(kinds=None, exclude_kinds=(), stop=None, batch=BATCH):
     """Run the outbox rows that are due now (of the kinds matching the glob patterns
-    ``kinds``, all when None, and not ``exclude_kinds``). Returns how many succeeded."""
+    ``kinds``, all when None, and not ``exclude_kinds``), a few claimed at a time,
+    until none is left or ``stop`` (a threading.Event) is set: then after the row
+    running. Returns how many this call completed."""
     done = 0
-    while True:
-        ids = _claim(limit, kinds, exclude_kinds)
-        if not ids:
+    while not (stop is not None and stop.is_set()):
+        claims = claim(batch, kinds, exclude_kinds)
+        if not claims:
             return done
         progressed = 0
-        for row_id in ids:
-            if _run_one(row_id):
-                done += 1
-                progressed += 1
+        with LeaseKeeper(claims[0].token):
+            for held in claims:
+                if stop is not None and stop.is_set():
+                    release(held.token)
+                    return done
+                if run(held):
+                    done += 1
+                    progressed += 1
         if progressed == 0:
             return done
-
-
-def run_periodic(force=False):
-    """Run the periodic jobs that are due (all of them when ``force``)."""
-    now = clock.now()
-    ran = []
-    for job in list(periodic_jobs().values()):
-        if force or job.next_run is None or job.next_run <= now:
-            try:
-                job.func()
-                db.session.commit()
-            except Exception:  # noqa: BLE001 - a failing job must not stop the worker
-                db.session.rollback()
-                log.exception("periodic job %s failed", job.name)
-            job.next_run = now + job.every
-            ran.append(job.name)
-    return ran
+    return done
 
 
 def drain():
@@ -237,20 +201,80 @@ def drain():
     return run_due()
 
 
-def work(once=False, kinds=None, exclude_kinds=()):
-    """The worker loop: due outbox rows (of the kinds given, as in ``run_due``) and
-    periodic jobs, until interrupted."""
-    poll = current_app.config["WORKER_POLL_SECONDS"]
-    while True:
-        run_periodic(force=once)
-        run_due(kinds=kinds, exclude_kinds=exclude_kinds)
-        db.session.remove()
-        if once:
-            return
-        time.sleep(poll)
-
-
 def pending_count():
     return db.session.scalar(
         select(db.func.count()).select_from(OutboxMessage).where(
             and_(OutboxMessage.status == "pending")))
+
+
+# --- periodic jobs ----------------------------------------------------------------
+
+def delete_done():
+    """The outbox's own periodic job: done rows older than ``OUTBOX_KEEP_DAYS`` go."""
+    cutoff = clock.now() - timedelta(days=current_app.config["OUTBOX_KEEP_DAYS"])
+    deleted = db.session.execute(
+        delete(OutboxMessage).where(OutboxMessage.status == "done", OutboxMessage.done_at < cutoff)
+        .execution_options(synchronize_session=False)).rowcount
+    if deleted:
+        log.info("outbox: deleted %d done rows older than %s", deleted, cutoff.date())
+    return deleted
+
+
+CLEANUP = PeriodicJob("outbox.delete_done", timedelta(hours=1), delete_done)
+
+
+def _take_turn(job, now, force=False):
+    """Whether this worker runs ``job`` now; commits. The cluster shares one
+    ``periodic_runs`` row per job: only the worker whose UPDATE finds it due (or
+    inserts it) moves it forward, so on both databases one worker wins."""
+    if job.each_worker:
+        return _take_local_turn(job, now, force)
+    known = current_app.extensions.setdefault("outbox_next_runs", {})
+    if not force and job.name in known and known[job.name] > now:
+        return False  # another worker moved it here: it only moves forward
+    moved = db.session.execute(
+        update(PeriodicRun).where(PeriodicRun.name == job.name,
+                                  true() if force else PeriodicRun.next_run_at <= now)
+        .values(next_run_at=now + job.every, last_run_at=now)
+        .execution_options(synchronize_session=False)).rowcount
+    if not moved:
+        moved = dbutil.insert_ignoring_duplicate(
+            PeriodicRun, ["name"], {"name": job.name, "next_run_at": now + job.every,
+                                    "last_run_at": now}) is not None
+    if moved:
+        known[job.name] = now + job.every
+    else:
+        known[job.name] = db.session.scalar(
+            select(PeriodicRun.next_run_at).where(PeriodicRun.name == job.name))
+    db.session.commit()
+    return moved
+
+
+def _take_local_turn(job, now, force):
+    local = current_app.extensions.setdefault("outbox_local_runs", {})
+    if not force and job.name in local and local[job.name] > now:
+        return False
+    local[job.name] = now + job.every
+    return True
+
+
+def run_periodic(force=False, stop=None):
+    """Run the periodic jobs that are due (all of them when ``force``), those of the
+    cluster only in the worker that wins their turn. Returns the names run."""
+    now = clock.now()
+    ran = []
+    for job in list(periodic_jobs().values()):
+        if stop is not None and stop.is_set():
+            break
+        if not _take_turn(job, now, force):
+            continue
+        try:
+            job.func()
+            db.session.commit()
+        except Exception as error:  # a failing job must not stop the worker ...
+            db.session.rollback()
+            if is_outage(error):
+                raise  # ... but a database that cannot be reached is the worker's to wait for
+            log.exception("periodic job %s failed", job.name)
+        ran.append(job.name)
+    return ran

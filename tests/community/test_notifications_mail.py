@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 import pytest
 from webtest import TestApp
 
-from community import clock, hooks, outbox
+from community import clock, hooks, outbox, outbox_claims
 from community.services import threads
 from community.extensions import db
 from community.models import MailMessage, Notification, OutboxMessage, Post
@@ -431,15 +431,16 @@ def test_delivery_is_given_up_after_the_last_attempt_and_admins_see_it(
 def test_a_worker_crash_after_the_server_accepted_repeats_the_same_message(
         server, thread, make_reply):
     make_reply(thread)
-    for row_id in outbox._claim(10):  # the worker's steps, one by one
-        outbox._run_one(row_id)  # the mail is composed and its sending queued
-    [send] = [db.session.get(OutboxMessage, row_id) for row_id in outbox._claim(10)
-              if db.session.get(OutboxMessage, row_id).kind == "notifications.send"]
+    for held in outbox_claims.claim(10):  # the worker's steps, one by one
+        outbox.run(held)  # the mail is composed and its sending queued
+    [send] = [held for held in outbox_claims.claim(10)
+              if db.session.get(OutboxMessage, held.id).kind == "notifications.send"]
+    assert outbox_claims.start(send)
     from community.notifications import mail as mail_module
-    mail_module.send(dict(send.payload))  # the server accepts the message ...
-    db.session.rollback()  # ... and the worker dies before it records that
+    mail_module.send(dict(db.session.get(OutboxMessage, send.id).payload))  # the server
+    db.session.rollback()  # accepts the message, and the worker dies before it records that
     assert len(server.messages) == 1
-    clock.travel(timedelta(seconds=outbox.CLAIM_SECONDS + 1))
+    clock.travel(timedelta(seconds=outbox_claims.LEASE_SECONDS + 1))
     assert run_mail() == 1  # another worker takes the row over
     first, again = server.messages
     assert again.header("Message-ID") == first.header("Message-ID")

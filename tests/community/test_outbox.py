@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from community import clock, outbox
+from community import clock, outbox, outbox_claims
 from community.extensions import db
 from community.models import OutboxMessage
 
@@ -84,11 +84,12 @@ def test_handlers_know_a_retry_after_a_failure_a_put_off_or_a_stopped_worker(app
     assert seen == [(1, False), (2, False), (1, True), (1, True)]
     assert not outbox.is_retry()  # only inside a handler
 
-    # A worker claimed a row and stopped before it finished: its claim runs out.
+    # A worker started a row and stopped before it finished: its lease runs out.
     outbox.enqueue("test.retry", {"n": 3}, key="r3")
     db.session.commit()
-    assert outbox._claim(10)
-    clock.travel(timedelta(seconds=outbox.CLAIM_SECONDS + 1))
+    [held] = outbox_claims.claim()
+    assert outbox_claims.start(held)
+    clock.travel(timedelta(seconds=outbox_claims.LEASE_SECONDS + 1))
     seen.clear()
     assert outbox.drain() == 1
     assert seen == [(3, True)]
