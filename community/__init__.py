@@ -5,7 +5,6 @@ named in ``FORUM_FEATURES`` (moderation, search, agent_bridge), each through its
 own ``init_app(app)``. The core never imports them by name.
 """
 import importlib
-import logging
 import os
 
 from flask import Flask, request
@@ -34,15 +33,14 @@ def create_app(overrides=None):
     configure_blueprints(app)
     configure_notifications(app)
     configure_cli(app)
+    configure_operations(app)
     configure_features(app)
     return app
 
 
 def configure_logging(app):
-    if not app.debug and not app.testing:
-        logging.basicConfig(level=logging.INFO,
-                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+    from . import logging_setup
+    logging_setup.configure(app)
 
 
 def configure_extensions(app):
@@ -91,9 +89,6 @@ def configure_security(app):
     from .security import init_app
     init_app(app)
     inputs.init_app(app)
-    if app.config["FORUM_PROXY_FIX"]:
-        from werkzeug.middleware.proxy_fix import ProxyFix
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
 
 
 def configure_blueprints(app):
@@ -112,6 +107,18 @@ def configure_cli(app):
     cli.init_app(app)
 
 
+def configure_operations(app):
+    """What an operator of several hosts needs: request ids and JSON logs, metrics, the
+    probes, versioned static URLs and the workers' heartbeats."""
+    from . import heartbeat, logging_setup, metrics, static_urls
+    from .views import health
+    logging_setup.init_app(app)
+    metrics.init_app(app)
+    static_urls.init_app(app)
+    heartbeat.init_app(app)
+    app.register_blueprint(health.bp)
+
+
 def configure_features(app):
     app.extensions["forum_features"] = []
     for name in app.config["FORUM_FEATURES"]:
@@ -121,5 +128,5 @@ def configure_features(app):
 
 
 def client_ip():
-    """The client's address (ProxyFix has already applied X-Forwarded-For if enabled)."""
+    """The client's address (ProxyFix has applied FORUM_PROXY_COUNT proxies' X-Forwarded-For)."""
     return request.remote_addr or "unknown"

@@ -61,6 +61,20 @@ def _features(value):
     return tuple(f.strip() for f in value.split(",") if f.strip())
 
 
+def _log_format(value):
+    value = value.strip().lower()
+    if value not in ("text", "json"):
+        raise ValueError("use text or json")
+    return value
+
+
+def _networks(value):
+    """Comma-separated addresses or networks, as ``ipaddress`` networks."""
+    import ipaddress
+    return tuple(ipaddress.ip_network(part.strip(), strict=False)
+                 for part in value.split(",") if part.strip())
+
+
 SETTINGS = [
     _core("FORUM_INSTANCE_PATH", "INSTANCE_PATH", "./instance", str,
             "Folder for the SQLite database, search index and generated secret key."),
@@ -68,8 +82,12 @@ SETTINGS = [
             "SQLAlchemy URL of the database, e.g. `postgresql+psycopg://user@host/forum`. "
             "Default: SQLite file `forum.db` in the instance folder."),
     _core("FORUM_SECRET_KEY", "SECRET_KEY", None, str,
-            "Signs sessions, CSRF tokens and links. Default: a random key kept in "
+            "Signs sessions, CSRF tokens and links; every host of a site needs the same one "
+            "(required with PostgreSQL). Default on SQLite: a random key kept in "
             "`instance/secret_key`."),
+    _core("FORUM_SECRET_KEY_FALLBACKS", "SECRET_KEY_FALLBACKS", "", _features,
+            "Comma-separated earlier secret keys, still accepted (sessions, CSRF tokens, "
+            "unsubscribe links) while a new `FORUM_SECRET_KEY` takes over (key rotation)."),
     _core("FORUM_FEATURES", "FORUM_FEATURES", "moderation,search,agent_bridge", _features,
             "Comma-separated feature packages to load; the core runs with none."),
     _core("FORUM_SITE_NAME", "SITE_NAME", "Customer Community", str,
@@ -80,8 +98,25 @@ SETTINGS = [
             "Time zone in which dates are shown."),
     _core("FORUM_SECURE_COOKIES", "FORUM_SECURE_COOKIES", False, bool,
             "Always mark cookies Secure (they are marked Secure anyway on HTTPS requests)."),
+    _core("FORUM_PROXY_COUNT", "PROXY_COUNT", 0, int,
+            "Proxies in front of the app whose X-Forwarded-For/-Proto/-Host headers are "
+            "trusted: 0 direct, 1 behind nginx, 2 behind a load balancer and nginx."),
     _core("FORUM_PROXY_FIX", "FORUM_PROXY_FIX", False, bool,
-            "Trust one proxy's X-Forwarded-For/-Proto headers (set behind nginx or a load balancer)."),
+            "Older name: `true` means `FORUM_PROXY_COUNT=1` (when that is not set)."),
+    _core("FORUM_DB_POOL_SIZE", "DB_POOL_SIZE", 5, int,
+            "Database connections each process keeps open (PostgreSQL)."),
+    _core("FORUM_DB_MAX_OVERFLOW", "DB_MAX_OVERFLOW", 10, int,
+            "Connections a process may open beyond the pool size at busy times (PostgreSQL)."),
+    _core("FORUM_DB_POOL_TIMEOUT", "DB_POOL_TIMEOUT", 30.0, float,
+            "Seconds a request waits for a free connection before it fails (PostgreSQL)."),
+    _core("FORUM_DB_POOL_RECYCLE", "DB_POOL_RECYCLE", 1800, int,
+            "Seconds after which a connection is replaced (-1: never), so none outlives a "
+            "firewall's or pooler's idle limit (PostgreSQL)."),
+    _core("FORUM_DB_CONNECT_TIMEOUT", "DB_CONNECT_TIMEOUT", 10, int,
+            "Seconds to wait for the database to accept a connection (PostgreSQL)."),
+    _core("FORUM_DB_STATEMENT_TIMEOUT", "DB_STATEMENT_TIMEOUT", 0.0, float,
+            "Seconds one SQL statement may run before PostgreSQL cancels it (0: no limit; "
+            "`db upgrade` is never limited). E.g. 30 for web hosts."),
     _core("FORUM_THREADS_PER_PAGE", "THREADS_PER_PAGE", 25, int,
             "Threads per page in category lists and profiles."),
     _core("FORUM_POSTS_PER_PAGE", "POSTS_PER_PAGE", 20, int, "Replies per page in a thread."),
@@ -141,6 +176,17 @@ SETTINGS = [
             "Hour of the day (0-23, in `FORUM_DEFAULT_TIMEZONE`) from which the daily digest is sent."),
     _core("FORUM_HOST", "HOST", "127.0.0.1", str, "Address `make run` serves on."),
     _core("FORUM_PORT", "PORT", 5000, int, "Port `make run` serves on."),
+    _core("FORUM_LOG_FORMAT", "LOG_FORMAT", "text", _log_format,
+            "`text`, or `json`: one JSON object per line with the request id, user id, "
+            "endpoint and duration (the worker's with the outbox row's kind and key)."),
+    _core("FORUM_METRICS_ALLOW", "METRICS_ALLOW", "127.0.0.1,::1", _networks,
+            "Comma-separated addresses or networks (`10.0.0.0/8`) allowed to read `/metrics`."),
+    _core("FORUM_READY_OUTBOX_MAX_AGE", "READY_OUTBOX_MAX_AGE", 600, int,
+            "`/readyz` fails when an outbox row has been due longer than this many seconds "
+            "(no worker running, or it cannot keep up; 0: not checked)."),
+    _core("FORUM_WORKER_HEARTBEAT_SECONDS", "WORKER_HEARTBEAT_SECONDS", 30, int,
+            "How often each worker records that it is alive (shown on `/readyz` and "
+            "`/admin/connectors`)."),
 ]
 
 def load(environ=None, overrides=None):
@@ -163,26 +209,49 @@ def load(environ=None, overrides=None):
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{instance / 'forum.db'}"
     if not config.get("SECRET_KEY"):
-        config["SECRET_KEY"] = _instance_secret(instance)
+        config["SECRET_KEY"] = _instance_secret(instance, config["SQLALCHEMY_DATABASE_URI"])
     config.setdefault("SESSION_COOKIE_HTTPONLY", True)
     config.setdefault("SESSION_COOKIE_SAMESITE", "Lax")
     config.setdefault("REMEMBER_COOKIE_HTTPONLY", True)
     config.setdefault("REMEMBER_COOKIE_SAMESITE", "Lax")
     config.setdefault("REMEMBER_COOKIE_DURATION", 60 * 60 * 24 * 30)
-    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", {"pool_pre_ping": True})
+    config.setdefault("SQLALCHEMY_ENGINE_OPTIONS", engine_options(config))
     config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     config.setdefault("LANGUAGES", ("en", "de"))
     config.setdefault("MAX_CONTENT_LENGTH", 2 * 1024 * 1024)
     return config
 
 
-def _instance_secret(instance):
+def _instance_secret(instance, database_url):
+    if not database_url.startswith("sqlite"):
+        # A key file per host would sign sessions, CSRF tokens and unsubscribe links
+        # that the other hosts of the same database refuse.
+        raise SettingError(
+            "FORUM_SECRET_KEY is not set. With a shared database (FORUM_DATABASE_URL) "
+            "every web host and worker must sign with the same key: set FORUM_SECRET_KEY "
+            "to the same long random value everywhere, e.g. the output of "
+            "`python3 -c 'import secrets; print(secrets.token_hex(32))'`.")
     instance.mkdir(parents=True, exist_ok=True)
     path = instance / "secret_key"
     if not path.exists():
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def engine_options(config):
+    """SQLAlchemy engine options: the pool and timeouts of ``FORUM_DB_*`` on PostgreSQL."""
+    options = {"pool_pre_ping": True}
+    if not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        return options
+    connect_args = {"connect_timeout": config["DB_CONNECT_TIMEOUT"]}
+    if config["DB_STATEMENT_TIMEOUT"] > 0:
+        milliseconds = int(config["DB_STATEMENT_TIMEOUT"] * 1000)
+        connect_args["options"] = f"-c statement_timeout={milliseconds}"
+    options.update(pool_size=config["DB_POOL_SIZE"], max_overflow=config["DB_MAX_OVERFLOW"],
+                   pool_timeout=config["DB_POOL_TIMEOUT"], pool_recycle=config["DB_POOL_RECYCLE"],
+                   connect_args=connect_args)
+    return options
 
 
 def apply_feature_settings(app, settings, environ=None):

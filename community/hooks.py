@@ -74,6 +74,13 @@ CATALOGUE = {hook.name: hook for hook in (
          "``fn(payload)`` under an outbox kind: runs the rows of that kind."),
     Hook("outbox.periodic", "keyed",
          "``PeriodicJob`` under its name: a job the worker runs every so often."),
+    # Operations
+    Hook("health.check", "list",
+         "``(name, fn)``: ``fn() -> problem | None``, one check of ``/readyz`` (the search "
+         "backend answers); a problem (a short text) or an exception makes the host not ready."),
+    Hook("metrics.collect", "list",
+         "``fn() -> [metrics.Reading]``: gauges read at each scrape of ``/metrics`` (connector "
+         "health, sweep figures); one cheap query at most."),
     # Services between features
     Hook("similar.threads", "single",
          "``fn(title, body, limit=n, exclude=thread_id)``: threads like a question, best "

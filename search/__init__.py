@@ -39,3 +39,13 @@ def init_app(app):
                              updates.ensure_index)
     outbox.register_periodic(app, "search.deflections", timedelta(minutes=15),
                              deflection.settle)
+    core_hooks.add(app, "health.check", ("search", index_problem))
+
+
+def index_problem():
+    """``/readyz``: a host without the index answers every search with nothing."""
+    from .engine import index
+    from .services import documents
+    if index.live_generation() is None and documents.visible_thread_count():
+        return "no search index on this host: run `flask --app community search reindex`"
+    return None

@@ -14,7 +14,7 @@ from community.extensions import csrf, db
 from community.forms import ActionForm
 from community.permissions import require
 
-from community import client_ip
+from community import client_ip, heartbeat
 from community.services import threads
 from community.template_helpers import thread_url
 
@@ -45,7 +45,7 @@ def webhook_callback():
 def health_page():
     require(current_user, "manage_connectors")
     return render_template("agent_bridge/connectors/health.html", view=health.overview(),
-                           action_form=ActionForm(formdata=None))
+                           workers=heartbeat.recent(), action_form=ActionForm(formdata=None))
 
 
 @admin.post("/check")

@@ -8,6 +8,8 @@ from urllib.parse import urlsplit
 from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
+from ..security import signing_keys
+
 UNSUBSCRIBE_SALT = "community.notifications.unsubscribe"
 
 
@@ -51,7 +53,9 @@ def safe_path(value):
 
 
 def _serializer():
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=UNSUBSCRIBE_SALT)
+    # Signed with the current key; links of mails signed before a key rotation still
+    # work while their key is in FORUM_SECRET_KEY_FALLBACKS.
+    return URLSafeSerializer(signing_keys(), salt=UNSUBSCRIBE_SALT)
 
 
 def unsubscribe_token(user, kinds):
