@@ -134,13 +134,12 @@ def known_kinds(patterns):
 
 def run(claim):
     """Run one claimed row. Returns whether it is done (by this run)."""
-    started = start(claim)
-    if started is None:
+    row = start(claim)
+    if row is None:
         return False
-    attempts, last_error = started
-    row = db.session.get(OutboxMessage, claim.id)
+    attempts = row.attempts
     fn = _handler(row.kind)
-    retry = _retry.set(attempts > 1 or last_error is not None)
+    retry = _retry.set(attempts > 1 or row.last_error is not None)
     try:
         if fn is None:
             raise LookupError(f"no handler registered for {row.kind!r} (feature switched off?)")

@@ -169,13 +169,15 @@ class LeaseKeeper:
 
 def start(claim):
     """Count the attempt and renew the lease, if the claim still holds; commits.
-    Returns (attempts, last_error) or None when another worker has the row now."""
+    Returns the row (kind, key, payload, attempts, last_error), or None when another
+    worker has it now."""
     started = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == claim.id, OutboxMessage.claim_token == claim.token,
                OutboxMessage.status == "pending")
         .values(attempts=OutboxMessage.attempts + 1, claimed_until=clock.now() + lease())
-        .returning(OutboxMessage.attempts, OutboxMessage.last_error)
+        .returning(OutboxMessage.kind, OutboxMessage.key, OutboxMessage.payload,
+                   OutboxMessage.attempts, OutboxMessage.last_error)
         .execution_options(synchronize_session=False)).first()
     db.session.commit()
     return started

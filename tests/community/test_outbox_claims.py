@@ -4,9 +4,11 @@ the worker did not survive counts as an attempt. "Two workers" are two apps on o
 SQLite file, each with its own connections, as two worker processes on one host."""
 import logging
 import threading
+import time
 from collections import Counter
 from datetime import timedelta
 
+from sqlalchemy import select
 from webtest import TestApp
 
 from community import clock, outbox, outbox_claims
@@ -21,6 +23,7 @@ def rows(**where):
 
 
 def test_two_workers_on_one_sqlite_file_never_run_the_same_row(worker_app):
+    ROWS = 30  # noqa: N806
     first, second = worker_app(), worker_app()
     ran, lock = Counter(), threading.Lock()
 
@@ -31,7 +34,7 @@ def test_two_workers_on_one_sqlite_file_never_run_the_same_row(worker_app):
     for app in (first, second):
         outbox.register_handler(app, "test.count", count)
     with first.app_context():
-        for n in range(150):
+        for n in range(ROWS):
             outbox.enqueue("test.count", {"n": n}, key=f"count-{n}")
         db.session.commit()
     start = threading.Barrier(2)
@@ -49,7 +52,7 @@ def test_two_workers_on_one_sqlite_file_never_run_the_same_row(worker_app):
     for worker in workers:
         worker.join(timeout=60)
     per_row = Counter(n for n, _ in ran.elements())
-    assert sorted(per_row) == list(range(150)) and set(per_row.values()) == {1}
+    assert sorted(per_row) == list(range(ROWS)) and set(per_row.values()) == {1}
     assert {name for _, name in ran} == {"a", "b"}  # both took part
 
 
@@ -147,3 +150,38 @@ def test_claimed_rows_not_started_cost_no_attempt_when_the_worker_dies(app):
     assert outbox.drain() == 3
     assert [row.attempts for row in rows()] == [2, 1, 1]
     assert seen == [True, False, False]  # only the row that was running may have acted
+
+
+def test_a_run_longer_than_its_lease_keeps_the_row_by_renewing_it(worker_app):
+    first, second = worker_app(OUTBOX_LEASE_SECONDS=0.3), worker_app(OUTBOX_LEASE_SECONDS=0.3)
+    seen = {}
+
+    def deliver(payload):
+        # A slow helpdesk: the call lasts until the first lease would have run out
+        # and the renewed one is still running, as this run's own row shows.
+        def leased_until():
+            return db.session.scalar(select(OutboxMessage.claimed_until)
+                                     .where(OutboxMessage.key == "slow"))
+        first_lease, deadline = leased_until(), time.monotonic() + 10
+        while not clock.now() > first_lease or not leased_until() > clock.now():
+            assert time.monotonic() < deadline, "the lease was not renewed"
+            time.sleep(0.01)  # polling the row's lease, with a deadline
+        other = threading.Thread(target=lambda: seen.update(taken=_claim_in(second)))
+        other.start()
+        other.join(timeout=30)
+
+    outbox.register_handler(first, "test.slow", deliver)
+    with first.app_context():
+        outbox.enqueue("test.slow", {}, key="slow")
+        db.session.commit()
+        assert outbox.drain() == 1
+        assert seen == {"taken": []}  # the other worker found the row held
+        [row] = rows()
+        assert (row.status, row.attempts) == ("done", 1)
+
+
+def _claim_in(app):
+    with app.app_context():
+        claims = outbox_claims.claim()
+        db.session.remove()
+    return claims
