@@ -5,8 +5,8 @@ from flask.cli import AppGroup
 from community.errors import Conflict
 from community.extensions import db
 
+from .engine import backends
 from .services import documents, updates
-from .engine import index, rebuild
 
 search_cli = AppGroup("search", help="Rebuild and check the search index.")
 SHOWN = 20
@@ -20,17 +20,17 @@ def reindex():
     try:
         with click.progressbar(length=total, label="Indexing threads", show_pos=True,
                                show_eta=True) as bar:
-            count = rebuild.reindex(progress=bar.update)
+            count = backends.current().reindex(progress=bar.update)
     except Conflict as error:
         raise click.ClickException(error.message) from None
-    click.echo(f"Indexed {count} threads into {index.live_generation()}.")
+    click.echo(f"Indexed {count} threads into {backends.current().location()}.")
 
 
 @search_cli.command("check")
 @click.option("--fix", is_flag=True, help="Queue index updates for the threads found wrong.")
 def check(fix):
     """Report threads missing from the index, stale in it, or in it though not visible."""
-    report = rebuild.check()
+    report = backends.current().check()
     click.echo(f"{report.visible} visible threads, {report.indexed} in the index.")
     for label, ids in (("missing", report.missing), ("stale", report.stale),
                        ("not visible but indexed", report.extra)):

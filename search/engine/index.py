@@ -28,13 +28,14 @@ from whoosh import index as whoosh_index
 from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT, Schema
 
 from . import analysis
+from .backend import Busy
 from ..services.documents import EXCERPT_CHARS
 
 DIRECTORY = "search-index"
 LOCK_TIMEOUT = 30.0
 
 
-class IndexBusy(Exception):
+class IndexBusy(Busy):
     """The write lock could not be taken in time (another writer is busy)."""
 
 

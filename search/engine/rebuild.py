@@ -6,7 +6,6 @@ again to the new generation under the write lock, which is then made live in one
 atomic rename. A second rebuild at the same time is refused.
 """
 import fcntl
-from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -16,8 +15,9 @@ from community.errors import Conflict
 from community.extensions import db
 from community.models import Post, Thread
 
-from . import analysis, index, reader
 from ..services import documents
+from . import analysis, index, reader
+from .backend import CheckReport
 
 BATCH = 500
 
@@ -98,23 +98,6 @@ def _fill(path, progress, batch):
         raise
     writer.commit(optimize=True)   # one segment: the fastest searches
     return count
-
-
-@dataclass
-class CheckReport:
-    indexed: int = 0
-    visible: int = 0
-    missing: list = field(default_factory=list)   # visible, not in the index
-    stale: list = field(default_factory=list)     # in the index with other content
-    extra: list = field(default_factory=list)     # in the index, not visible (any more)
-
-    @property
-    def ok(self):
-        return not (self.missing or self.stale or self.extra)
-
-    @property
-    def wrong(self):
-        return sorted(set(self.missing) | set(self.stale) | set(self.extra))
 
 
 def check(batch=2000):

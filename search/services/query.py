@@ -21,10 +21,10 @@ from whoosh import query as Q
 
 from community.errors import ValidationError
 from community.extensions import db
-from community.services.listing import Page, page_number
 from community.models import Category, Post, Thread
+from community.services.listing import Page, page_number
 
-from ..engine import analysis, reader
+from ..engine import analysis, backends, reader
 from . import snippets
 
 SORTS = ("relevance", "newest")
@@ -155,10 +155,10 @@ def _attempts(searcher, request):
 def search(request):
     """One page of results for ``request`` (a SearchRequest)."""
     page = SearchPage.empty(request)
-    with reader.open_searcher() as searcher:
+    with backends.current().searcher() as searcher:
         if searcher is None:
             return page
-        ranker = reader.ranker(searcher)
+        ranker = searcher.ranker()
         allowed = ranker.docs(_filter(request))
         for match, q in _attempts(searcher, request):
             total, top = _run(ranker, q, request, allowed)
@@ -175,7 +175,7 @@ def search(request):
         for docnum, score in top[start:]:
             stored = searcher.stored_fields(docnum)
             hits.append((int(stored["thread_id"]), score, stored))
-        stems = reader.matched_stems(searcher, q)
+        stems = searcher.matched_stems(q)
         if page.total < FEW and request.q:
             page.suggestion = suggest(searcher, request.q)
     page.items = _results(hits, stems)
@@ -213,28 +213,26 @@ def _results(hits, stems):
     return results
 
 
-def _known(index_reader, word):
+def _known(searcher, word):
     """Whether the index has the word, as written or through one of its stems."""
-    if index_reader.doc_frequency("spell", word):
+    if searcher.doc_frequency("spell", word):
         return True
     stems = analysis.stems(analysis.fold(word))
-    return any(index_reader.doc_frequency(name, stem)
+    return any(searcher.doc_frequency(name, stem)
                for stem in stems for name in ("title", "body", "answers"))
 
 
 def suggest(searcher, text):
     """A corrected query made of words of the index, or None when nothing to correct."""
-    corrector = searcher.corrector("spell")
-    index_reader = searcher.reader()
     words, changed = [], False
     for word in analysis.words(text)[:MAX_WORDS]:
         if (not 3 <= len(word) <= reader.MAX_TYPO_WORD or not word.isalpha()
-                or _known(index_reader, word)):
+                or _known(searcher, word)):
             words.append(word)
             continue
-        found = corrector.suggest(word, limit=1, maxdist=1 if len(word) < 6 else 2, prefix=1)
-        if found and analysis.fold(found[0]) != analysis.fold(word):
-            words.append(found[0])
+        found = searcher.correct(word, maxdist=1 if len(word) < 6 else 2)
+        if found and analysis.fold(found) != analysis.fold(word):
+            words.append(found)
             changed = True
         else:
             words.append(word)

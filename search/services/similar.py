@@ -16,7 +16,7 @@ from whoosh import query as Q
 from community.extensions import db
 from community.models import Thread
 
-from ..engine import analysis, reader
+from ..engine import analysis, backends, reader
 
 # Field weights of the similarity query (see bench/RESULTS.md for how they were chosen).
 FIELDS = (("title", 1.0), ("body", 1.0), ("answers", 0.6), ("parts", 0.3))
@@ -84,14 +84,14 @@ def scored_ids(searcher, title, body="", limit=50, only=None, **params):
     q = similarity_query(searcher, title, body, **params)
     if q is None:
         return []
-    ranker = reader.ranker(searcher)
+    ranker = searcher.ranker()
     _, top = ranker.top(q, limit, ranker.docs(only))
     return [(int(searcher.stored_fields(docnum)["thread_id"]), score) for docnum, score in top]
 
 
 def similar(title, body="", limit=5, solved_first=True, exclude=None):
     """Up to ``limit`` visible threads like the question ``title``/``body``, solved first."""
-    with reader.open_searcher() as searcher:
+    with backends.current().searcher() as searcher:
         if searcher is None:
             return []
         hits = scored_ids(searcher, (title or "")[:MAX_TITLE_CHARS],
