@@ -199,7 +199,7 @@ class Workers:
     def log(self, process):
         return (self.tmp_path / f"{process.name}.log").read_text()
 
-    def stop(self, process, sig=signal.SIGTERM, timeout=30):
+    def stop(self, process, sig=signal.SIGTERM, timeout=60):
         process.send_signal(sig)
         code = process.wait(timeout=timeout)
         process.log.close()
@@ -278,7 +278,7 @@ def test_two_workers_with_a_short_lease_deliver_every_event_once_in_order(
     helpdesk.drops = lambda n: {3: "after", 5: "before"}.get(n)
     first, second = workers.start("worker-a"), workers.start("worker-b")
     expected = tickets_with_events(make_thread, make_user, count=3)  # while they start
-    wait_until(all_done, 50, "every event delivered")
+    wait_until(all_done, 120, "every event delivered")
 
     assert dict(helpdesk.applied) == expected  # each event once, in order per ticket
     assert set(helpdesk.answered.values()) == {1}  # no event sent again once answered
@@ -292,12 +292,12 @@ def test_a_worker_killed_mid_delivery_and_started_again_loses_and_doubles_nothin
     helpdesk.delays, helpdesk.hold = (lambda n: 0.2), True
     doomed = workers.start("worker")
     expected = tickets_with_events(make_thread, make_user, count=2)
-    wait_until(lambda: helpdesk.in_flight == 1, 30, "the first delivery under way")
+    wait_until(lambda: helpdesk.in_flight == 1, 60, "the first delivery under way")
     assert workers.stop(doomed, signal.SIGKILL) == -signal.SIGKILL
     helpdesk.release()
     [killed] = list(helpdesk.calls)
     restarted = workers.start("worker")
-    wait_until(all_done, 30, "every event delivered after the restart")
+    wait_until(all_done, 90, "every event delivered after the restart")
 
     assert dict(helpdesk.applied) == expected
     assert helpdesk.calls[killed] == 2 and helpdesk.answered[killed] == 1  # sent again, once
@@ -317,12 +317,12 @@ def test_a_worker_rides_out_a_database_outage_and_says_so_once(
         worker = workers.start("worker", url.set(host="127.0.0.1", port=relay.port)
                                .render_as_string(hide_password=False))
         expected = tickets_with_events(make_thread, make_user, count=2)
-        wait_until(lambda: helpdesk.arrivals >= 1, 30, "the first delivery under way")
+        wait_until(lambda: helpdesk.arrivals >= 1, 60, "the first delivery under way")
         relay.cut()
-        wait_until(lambda: "cannot be reached" in workers.log(worker), 20, "the outage logged")
-        wait_until(lambda: relay.refused >= 2, 20, "the worker trying again, twice")
+        wait_until(lambda: "cannot be reached" in workers.log(worker), 30, "the outage logged")
+        wait_until(lambda: relay.refused >= 2, 30, "the worker trying again, twice")
         relay.restore()
-        wait_until(all_done, 30, "every event delivered after the outage")
+        wait_until(all_done, 90, "every event delivered after the outage")
         assert workers.stop(worker) == 0
     finally:
         relay.close()
