@@ -36,8 +36,11 @@ run: install
 	$(FLASK) db upgrade
 	$(FLASK) demo seed --if-empty
 	@echo "Serving on http://$(HOST):$(PORT) (web: gunicorn, worker: flask worker). Ctrl-C stops both."
-	@trap 'kill 0' INT TERM EXIT; \
-	$(FLASK) worker & \
+# Ctrl-C stops gunicorn; the traps stop the worker (in the background it ignores SIGINT)
+# and end quietly. Not "kill 0": it signals this shell too, whose trap runs again (dash segfaults).
+	@trap 'trap - INT TERM EXIT; kill $$worker 2>/dev/null; exit 0' INT TERM; \
+	trap 'kill $$worker 2>/dev/null' EXIT; \
+	$(FLASK) worker & worker=$$!; \
 	$(BIN)/gunicorn -c deploy/gunicorn.conf.py --workers $(WEB_WORKERS) --bind $(HOST):$(PORT)
 
 # The whole suite on SQLite; with CI=true also on PostgreSQL and in real Chromium.
