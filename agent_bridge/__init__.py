@@ -15,6 +15,7 @@ def init_app(app):
     """Register the desk blueprint, CLI, periodic sweep and signal receivers."""
     from . import models, permissions, settings  # noqa: F401 - tables and rules
     from . import receivers, jobs
+    from .services import privacy_export
     from .cli import bridge_cli
 
     settings.apply(app)
@@ -25,6 +26,7 @@ def init_app(app):
     permissions.init_app(app)
     receivers.connect(app)
     jobs.init_app(app)
+    privacy_export.register(app)
     app.cli.add_command(bridge_cli)
     _init_web(app)
     _init_connectors(app)

@@ -8,7 +8,8 @@ _signals = Namespace()
 
 ticket_event = _signals.signal("bridge-ticket-event")
 """Sender: the app. Kwargs: ticket (a ``Ticket``, flushed, with an id), event (one of
-``created``, ``updated``, ``customer_replied``, ``solved``, ``private_detail``),
+``created``, ``updated``, ``customer_replied``, ``solved``, ``private_detail``,
+``erasure``),
 data (a JSON-able dict; ``data["source"]`` names where the change came from:
 ``sweep``, ``desk``, ``api``, ``thread``, ``moderation`` or the connector's name,
 so a connector never sends back what it delivered itself), event_id (the id of

@@ -20,6 +20,9 @@ class AssignForm(FlaskForm):
 
 
 class TicketForm(FlaskForm):
+    """The ticket page's one form: who works on it, its status and priority."""
+    assignee = SelectField(_l("Assignee"), choices=[], validate_choice=False)
+    claim = SubmitField(_l("Assign to me"))
     status = SelectField(_l("Status"), choices=_choices(STATUSES))
     priority = SelectField(_l("Priority"), choices=_choices(PRIORITIES))
     submit = SubmitField(_l("Save"))

@@ -19,6 +19,7 @@ EVENTS = {
     "accepted": _l("Answer accepted by the asker"), "note": _l("Internal note"),
     "private_request": _l("Private details requested"),
     "private_detail": _l("Private details received"),
+    "erasure": _l("The customer's account was erased"),
 }
 NOTES = {"community_solved": _l("The community solved the thread before the support team "
                                 "answered.")}

@@ -19,7 +19,7 @@ def thread_created(sender, thread, post, user, **_):
     escalation.watch(thread, urgent=term)
     if term and thread.visibility == "visible":
         tickets.open_ticket(thread, "urgent_terms", priority="urgent", detail=term,
-                            source="thread")
+                            source="thread", at=thread.created_at)
 
 
 def _reply_became_public(thread, post, author):

@@ -37,6 +37,9 @@ SETTINGS = [
             "Assign new tickets automatically, round robin among the agents with the fewest "
             "open tickets."),
     Setting("BRIDGE_QUEUE_PER_PAGE", 30, "Tickets per page of the desk queue."),
+    Setting("BRIDGE_PRIVATE_DETAILS_DAYS", 90,
+            "Days after a ticket was solved or closed until the private details the customer "
+            "gave for it are cut out (docs/privacy.md)."),
 ]
 
 

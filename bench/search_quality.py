@@ -16,6 +16,7 @@ bench/RESULTS.md). ``--compounds`` measures German compound splitting on the
 demo community instead (the SemEval set is English).
 """
 import argparse
+import json
 import re
 import shutil
 import sys
@@ -88,7 +89,25 @@ def scores(rankings):
 
 # --- Loading into a fresh instance ----------------------------------------------------------------
 
-def build_instance(questions, folder):
+def good_answers(path):
+    """``{rel_id: n}``: the related thread's first comment the annotators judged a good
+    answer (by someone other than the asker), 0-based. SemEval has no accepted answers;
+    this stands in for them, so the solved bonus (search/services/ranking.py) has
+    something to act on, as in a community where good answers get accepted."""
+    found = {}
+    for thread in THREAD.findall(path.read_text(encoding="utf-8")):
+        head = re.search(r"<RelQuestion [^>]*>", thread).group(0)
+        asker = _attr("RELQ_USERID", head)
+        for n, comment in enumerate(re.findall(r"<RelComment [^>]*>", thread)):
+            if (_attr("RELC_RELEVANCE2RELQ", comment) == "Good"
+                    and _attr("RELC_USERID", comment) != asker):
+                found.setdefault(_attr("RELQ_ID", head), n)
+                break
+    return found
+
+
+def build_instance(questions, folder, accepted=None):
+    """``accepted``: ``{rel_id: n}``, the comment to mark as the accepted answer."""
     from community import create_app, markup
     from community.extensions import db
     from community.models import Category, Post, Thread, User
@@ -120,6 +139,9 @@ def build_instance(questions, folder):
                 db.session.add_all(posts)
                 db.session.flush()
                 thread.first_post_id = posts[0].id
+                if (accepted or {}).get(rel_id) is not None:
+                    thread.accepted_post_id = posts[1 + accepted[rel_id]].id
+                    thread.accepted_by_id = user.id
                 ids[rel_id] = thread.id
         db.session.commit()
         from search.engine import rebuild
@@ -127,25 +149,119 @@ def build_instance(questions, folder):
     return app, ids
 
 
-def rank(app, questions, ids, weighting=None, **params):
+def rank(app, questions, ids, weighting=None, bonus=None, **params):
+    """``bonus``: ``(solved, official)`` to rank with instead of search/services/ranking.py's."""
     from whoosh import index as whoosh_index
     from whoosh import query as Q
 
     from search.engine import index, reader
+    from search.engine.whoosh_backend import WhooshSearcher
     from search.services import similar
     rankings = []
     with app.app_context(), whoosh_index.open_dir(str(index.live_generation())).searcher(
-            weighting=reader.RankWeighting(**(weighting or {}))) as searcher:
+            weighting=reader.RankWeighting(**(weighting or {}))) as raw:
+        searcher = WhooshSearcher(raw)
+        rescore = with_bonus(bonus)
         for _, subject, body, candidates in questions:
             engine = sorted(candidates, key=lambda c: c[1])
             only = Q.Or([Q.Term("thread_id", str(ids[c[0]])) for c in engine])
-            found = [tid for tid, _ in similar.scored_ids(searcher, subject, body, limit=10,
-                                                          only=only, **params)]
+            found = [tid for tid, _ in rescore(similar.scored_ids(
+                searcher, subject, body, limit=10, only=only, **params))]
             by_thread = {ids[c[0]]: c for c in engine}
             ordered = [by_thread[tid] for tid in found]
             ordered += [c for c in engine if ids[c[0]] not in found]
             rankings.append([c[2] for c in ordered])
     return rankings
+
+
+def with_bonus(bonus):
+    """A function that ranks ``[(thread_id, score)]`` again as if the index's bonus of
+    solved and officially answered threads were ``bonus`` = ``(solved, official)``
+    instead of search/services/ranking.py's (None: as indexed). Exact: the bonus is a
+    factor of each thread's score. Call inside the app context."""
+    if bonus is None:
+        return lambda hits: hits
+    from sqlalchemy import select
+
+    from community.extensions import db
+    from community.models import Post, Thread
+    from search.services import ranking
+    solved = set(db.session.scalars(select(Thread.id).where(Thread.accepted_post_id.is_not(None))))
+    official = set(db.session.scalars(select(Post.thread_id).where(Post.is_official)))
+
+    def factor(thread_id, solved_bonus, official_bonus):
+        return (1 + (solved_bonus if thread_id in solved else 0)
+                + (official_bonus if thread_id in official else 0))
+
+    def rescore(hits):
+        return sorted(((tid, score / ranking.bonus(tid in solved, tid in official)
+                        * factor(tid, *bonus)) for tid, score in hits),
+                      key=lambda hit: -hit[1])
+    return rescore
+
+
+# --- The German judged set (bench/judged_de.json) on the demo community ---------------------------
+
+JUDGED_DE = Path(__file__).resolve().parent / "judged_de.json"
+
+
+def demo_instance(folder):
+    """The demo community in a fresh instance, indexed; returns the app."""
+    from community import create_app
+    from community.demo import seed
+    from community.extensions import db
+    from search.engine import rebuild
+    app = create_app({"INSTANCE_PATH": str(folder), "SECRET_KEY": "bench",
+                      "FORUM_FEATURES": ["search"],
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/bench.db"})
+    with app.app_context(), app.test_request_context():
+        db.create_all()
+        seed.seed()
+        rebuild.reindex()
+    return app
+
+
+def judged_figures(rankings):
+    """MAP (recall-oriented: each question's AP over all its judged threads), MRR, P@1
+    of ``rankings``: per question, (relevance labels of the first 10 found, number of
+    relevant threads judged)."""
+    def ap(labels, relevant):
+        hits, total = 0, 0.0
+        for k, label in enumerate(labels, start=1):
+            if label:
+                hits += 1
+                total += hits / k
+        return total / relevant
+    n = len(rankings)
+    return {"MAP": 100 * sum(ap(labels, rel) for labels, rel in rankings) / n,
+            "MRR": 100 * sum(next((1 / k for k, label in enumerate(labels, 1) if label), 0)
+                             for labels, _ in rankings) / n,
+            "P@1": 100 * sum(bool(labels) and labels[0] for labels, _ in rankings) / n}
+
+
+def german(app, bonuses=(None,)):
+    """``{bonus: figures}`` of the project's similar questions on the German judged set."""
+    from sqlalchemy import select
+
+    from community.extensions import db
+    from community.models import Thread
+    from search.engine import backends
+    from search.services import similar
+    questions = json.loads(JUDGED_DE.read_text(encoding="utf-8"))["questions"]
+    results = {}
+    with app.app_context():
+        keys = dict(db.session.execute(select(Thread.id, Thread.external_id)).all())
+        with backends.current().searcher() as searcher:
+            for bonus in bonuses:
+                rescore, rankings = with_bonus(bonus), []
+                for q in questions:
+                    hits = rescore(similar.scored_ids(searcher, q["title"], q["body"],
+                                                      limit=100))[:10]
+                    relevant = {f"demo:{key}" for key in q["relevant"]}
+                    rankings.append(([keys[tid] in relevant for tid, _ in hits],
+                                     len(relevant)))
+                results[bonus] = judged_figures(rankings)
+    return results
 
 
 WHOOSH_BM25F = {"K1": 1.2, "B": 0.75, "title_B": 0.75, "answers_B": 0.75}
@@ -219,6 +335,9 @@ def main():
     parser.add_argument("--variants", action="store_true")
     parser.add_argument("--compounds", action="store_true",
                         help="measure German compound splitting on the demo community instead")
+    parser.add_argument("--bonus", action="store_true",
+                        help="also rank with other bonuses for solved and officially answered "
+                             "threads (search/services/ranking.py)")
     args = parser.parse_args()
     if args.compounds:
         compounds()
@@ -229,7 +348,7 @@ def main():
         folder = Path(tempfile.mkdtemp(prefix=f"search-quality-{split}-"))
         try:
             started = time.perf_counter()
-            app, ids = build_instance(questions, folder)
+            app, ids = build_instance(questions, folder, good_answers(DATA / SPLITS[split]))
             built = time.perf_counter() - started
             print(f"\n{split}: {len(questions)} original questions, {len(ids)} threads "
                   f"(loaded and indexed in {built:.1f} s)")
@@ -239,6 +358,10 @@ def main():
             if args.variants:
                 rows += [(name, scores(rank(app, questions, ids, **params)))
                          for name, params in VARIANTS.items()]
+            if args.bonus:
+                rows += [(f"solved bonus {solved:.2f}", scores(rank(app, questions, ids,
+                                                                     bonus=(solved, 0.0))))
+                         for solved in SOLVED_BONUSES]
             started = time.perf_counter()
             rows.append(("the project's similar questions", scores(rank(app, questions, ids))))
             per_question = 1000 * (time.perf_counter() - started) / len(questions)
@@ -249,6 +372,30 @@ def main():
             print(f"({per_question:.1f} ms per original question)")
         finally:
             shutil.rmtree(folder, ignore_errors=True)
+    print_german(args.bonus)
+
+
+SOLVED_BONUSES = (0.0, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5)
+OFFICIAL_BONUSES = (0.0, 0.05, 0.1)
+
+
+def print_german(bonus_grid):
+    folder = Path(tempfile.mkdtemp(prefix="search-quality-de-"))
+    try:
+        app = demo_instance(folder)
+        bonuses = [None] + ([(s, o) for s in SOLVED_BONUSES for o in OFFICIAL_BONUSES]
+                            if bonus_grid else [])
+        results = german(app, bonuses)
+        count = len(json.loads(JUDGED_DE.read_text(encoding="utf-8"))["questions"])
+        print(f"\nGerman judged set (bench/judged_de.json): {count} questions, the demo "
+              "community's 41 threads")
+        print(f"{'ranking':<48} {'MAP':>6} {'MRR':>6} {'P@1':>6}")
+        for bonus, figures in results.items():
+            name = ("the project's similar questions" if bonus is None
+                    else f"solved bonus {bonus[0]:.2f}, official {bonus[1]:.2f}")
+            print(f"{name:<48} " + " ".join(f"{figures[k]:6.2f}" for k in ("MAP", "MRR", "P@1")))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

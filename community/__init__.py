@@ -32,6 +32,7 @@ def create_app(overrides=None):
     configure_security(app)
     configure_blueprints(app)
     configure_notifications(app)
+    configure_privacy(app)
     configure_cli(app)
     configure_operations(app)
     configure_features(app)
@@ -100,6 +101,12 @@ def configure_blueprints(app):
 def configure_notifications(app):
     from . import notifications
     notifications.init_app(app)
+
+
+def configure_privacy(app):
+    """Export, erasure, redaction and retention; the features add their parts."""
+    from . import privacy_setup
+    privacy_setup.init_app(app)
 
 
 def configure_cli(app):

@@ -120,6 +120,12 @@ SETTINGS = [
     _core("FORUM_THREADS_PER_PAGE", "THREADS_PER_PAGE", 25, int,
             "Threads per page in category lists and profiles."),
     _core("FORUM_POSTS_PER_PAGE", "POSTS_PER_PAGE", 20, int, "Replies per page in a thread."),
+    _core("FORUM_PAGE_CACHE_MB", "PAGE_CACHE_MB", 16, float,
+          "Megabytes of visitors' pages (thread, category, home) each web process keeps; "
+          "0 turns the page cache off. See docs/operations.md, \"The page cache\"."),
+    _core("FORUM_PAGE_CACHE_SECONDS", "PAGE_CACHE_SECONDS", 300, int,
+          "Longest time a cached page is served without being rendered again (what "
+          "changes it moves its version at once; this bounds anything that does not)."),
     _core("FORUM_MAX_TAGS", "MAX_TAGS", 5, int, "Tags allowed on one question."),
     _core("FORUM_LOGIN_MAX_FAILURES", "LOGIN_MAX_FAILURES", 5, int,
             "Failed logins allowed per account and client IP within the window before that "
@@ -174,6 +180,21 @@ SETTINGS = [
             "are folded into the next e-mail."),
     _core("FORUM_DIGEST_HOUR", "DIGEST_HOUR", 8, int,
             "Hour of the day (0-23, in `FORUM_DEFAULT_TIMEZONE`) from which the daily digest is sent."),
+    _core("FORUM_PRIVACY_LOGIN_DAYS", "PRIVACY_LOGIN_DAYS", 30, int,
+            "Days failed logins and registrations (with their IP addresses) are kept; after "
+            "them a successful login keeps only its network (docs/privacy.md)."),
+    _core("FORUM_PRIVACY_LOGIN_HISTORY_DAYS", "PRIVACY_LOGIN_HISTORY_DAYS", 365, int,
+            "Days a successful login is kept (a member's login history)."),
+    _core("FORUM_PRIVACY_MAIL_DAYS", "PRIVACY_MAIL_DAYS", 30, int,
+            "Days stored e-mails are kept (the admins' mailbox) once they were sent."),
+    _core("FORUM_PRIVACY_EXPORT_DAYS", "PRIVACY_EXPORT_DAYS", 7, int,
+            "Days a member's data export can be downloaded before it is deleted."),
+    _core("FORUM_PRIVACY_CONTROLLER", "PRIVACY_CONTROLLER", "", str,
+            "The company responsible for the site's data (name and address), shown in the "
+            "record of processing activities."),
+    _core("FORUM_PRIVACY_DPO", "PRIVACY_DPO", "", str,
+            "How to reach the data protection officer, shown in the record of processing "
+            "activities."),
     _core("FORUM_HOST", "HOST", "127.0.0.1", str, "Address `make run` serves on."),
     _core("FORUM_PORT", "PORT", 5000, int, "Port `make run` serves on."),
     _core("FORUM_LOG_FORMAT", "LOG_FORMAT", "text", _log_format,

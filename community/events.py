@@ -27,11 +27,18 @@ post_voted = _signals.signal("post-voted")
 thread_status_changed = _signals.signal("thread-status-changed")
 """Sender: the app. Kwargs: thread, old, new, user."""
 
+threads_imported = _signals.signal("threads-imported")
+"""Sender: the app. Kwargs: thread_ids (list). History written by ``flask import threads``
+(``community/importing/``), one batch at a time, with its replies and accepted answers;
+``thread_created``, ``post_created`` and ``answer_accepted`` are not sent for it, as it is
+not new activity (nobody is notified, no escalation starts). Search indexes the threads."""
+
 thread_updated = _signals.signal("thread-updated")
 """Sender: the app. Kwargs: thread, user, changes (dict field -> (old, new)).
 Title, tags or category changed (``title``, ``tags``, ``category``), or replies moved
 by ``community/services/thread_moves.py`` (``moved_posts``: (source id, target id);
-``merged_from``: (None, source id))."""
+``merged_from``: (None, source id)), or an erasure or redaction rewrote its texts
+(``privacy``: (None, "erasure" | "redaction"), ``community/services/privacy.py``)."""
 
 user_registered = _signals.signal("user-registered")
 """Sender: the app. Kwargs: user."""

@@ -44,6 +44,12 @@ class LanguageForm(FlaskForm):
     submit = SubmitField(_l("Save language"))
 
 
+class NameForm(FlaskForm):
+    name = StringField(_l("Display name"), validators=[DataRequired(), Length(max=60)],
+                       description=_l("Shown with your posts."))
+    submit = SubmitField(_l("Save name"))
+
+
 class TokenForm(FlaskForm):
     name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=60)],
                        description=_l("For example the name of the app that will use it."))

@@ -42,18 +42,26 @@ CATALOGUE = {hook.name: hook for hook in (
          "``fn(thread) -> Markup``: a banner above a thread (locked, has a ticket)."),
     Hook("template.ask_form", "list",
          "``fn(form) -> Markup``: more on the ask form (similar questions)."),
+    Hook("template.write_notice", "list",
+         "``fn(action, target) -> Markup``: above the ask, reply and edit forms, what the "
+         "member's text would meet, before they type it (a sanction, which replaces the "
+         "form; a review first; a rate limit). ``action`` is ``ask``, ``reply`` or ``edit``; "
+         "``target`` the chosen category (or None), the thread, or the post."),
     Hook("template.register_form", "list",
          "``fn(form) -> Markup``: more fields on the register form (a honeypot)."),
     # Writes
+    # Neither write hook is asked for imported writes (``imported=True``: another forum's
+    # history, the demo): those are published as written, without holds, rate limits,
+    # spam rules or checks, so a hook never needs to recognise them.
     Hook("write.visibility", "list",
          "``fn(user, category, thread, title, body) -> 'pending' | None``: hold a new "
-         "question (``thread`` None) or reply for review."),
+         "question (``thread`` None) or reply for review. Not asked for imported writes."),
     Hook("write.check", "list",
-         "``fn(user, action, texts, confirmed) -> None``, raising a ServiceError to refuse "
-         "a question, reply or edit before it is saved. ``action`` is ``ask``, ``reply`` "
-         "or ``edit``; ``texts`` maps field names to the text about to be saved (lengths "
-         "already checked); ``confirmed`` is the names the writer confirmed (e.g. "
-         "``public_data``)."),
+         "``fn(write: threads.Write) -> None``, raising a ServiceError to refuse a "
+         "question, reply or edit before it is saved. ``write.action`` is ``ask``, "
+         "``reply`` or ``edit``; ``write.texts`` maps field names to the text about to be "
+         "saved (lengths already checked); ``write.confirmed`` is the names the writer "
+         "confirmed (e.g. ``public_data``). Not asked for imported writes."),
     # Accounts
     Hook("account.login_check", "list",
          "``fn(user) -> message | None``: refuse a login (a suspension)."),
@@ -81,6 +89,30 @@ CATALOGUE = {hook.name: hook for hook in (
     Hook("metrics.collect", "list",
          "``fn() -> [metrics.Reading]``: gauges read at each scrape of ``/metrics`` (connector "
          "health, sweep figures); one cheap query at most."),
+    # Privacy (community/services/privacy.py registers and asks them)
+    Hook("privacy.export", "list",
+         "``privacy.ExportPart(kind, title, tables, collect)``: one file of a member's data "
+         "export; ``collect(user)`` returns JSON-able rows, nothing of other members, no "
+         "secrets; ``tables`` are the tables it covers."),
+    Hook("privacy.not_personal", "list",
+         "``(table, reason)``: a table with a user column that is deliberately not "
+         "exported (every other such table must be covered by an export part)."),
+    Hook("privacy.erase", "list",
+         "``fn(erasure: privacy.Erasure)``: erase or anonymise the part's copies of a "
+         "member's data (``erasure.scrubber`` rewrites texts; add changed threads to "
+         "``erasure.thread_ids``)."),
+    Hook("privacy.redact", "list",
+         "``fn(redaction: privacy.Redaction)``: cut the redacted texts out of the part's "
+         "copies of a post (``redaction.scrubber``)."),
+    Hook("privacy.detect", "list",
+         "``fn(text) -> [privacy.Span]``: personal data in a text (IBAN, phone, e-mail, "
+         "contract number), offered for redaction."),
+    Hook("privacy.retention", "list",
+         "``privacy.RetentionRule``: data deleted after a setting's days, by a periodic "
+         "job (``privacy.register_retention``), shown on the admin page and in the report."),
+    Hook("privacy.processing", "list",
+         "``privacy_record.Activity``: one processing activity of the record of processing "
+         "activities (Art. 30 GDPR): purpose, legal basis, data, recipients, retention."),
     # Services between features
     Hook("similar.threads", "single",
          "``fn(title, body, limit=n, exclude=thread_id)``: threads like a question, best "

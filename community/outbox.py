@@ -51,6 +51,7 @@ log = logging.getLogger(__name__)
 MAX_BACKOFF_SECONDS = 3600
 
 _retry = contextvars.ContextVar("outbox_retry", default=False)
+_running = contextvars.ContextVar("outbox_running", default=None)
 
 
 class RetryLater(Exception):
@@ -74,6 +75,12 @@ def is_retry():
     worker stopped while running it), so what it does outside may already have
     happened once. A handler whose peer cannot discard repeats looks first."""
     return _retry.get()
+
+
+def running_claim():
+    """Inside a handler: the Claim of the row it runs (community/outbox_batches.py
+    takes over the worker's other claimed rows of the kind)."""
+    return _running.get()
 
 
 def register_handler(app, kind, fn):
@@ -140,6 +147,7 @@ def run(claim):
     attempts = row.attempts
     fn = _handler(row.kind)
     retry = _retry.set(attempts > 1 or row.last_error is not None)
+    running = _running.set(claim)
     try:
         if fn is None:
             raise LookupError(f"no handler registered for {row.kind!r} (feature switched off?)")
@@ -157,6 +165,7 @@ def run(claim):
         return False
     finally:
         _retry.reset(retry)
+        _running.reset(running)
     return finish(claim, row, status="done", done_at=clock.now(), last_error=None)
 
 

@@ -1,16 +1,28 @@
 """Globals and filters for Jinja templates."""
 import json
+from dataclasses import dataclass
 from datetime import timezone
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from flask import request, url_for
 from babel import dates as babel_dates
-from flask_babel import format_date, format_decimal, get_locale, get_timezone
+from flask_babel import format_date, get_locale, get_timezone
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
-from . import hooks, permissions
+from . import clock, formats, hooks, permissions
 from .text import slugify
-from .i18n import LANGUAGE_NAMES
+from .i18n import LANGUAGE_NAMES, THEMES, current_theme
+
+# What each ``badge(kind)`` of templates/macros.html says unless given a text.
+BADGE_LABELS = {
+    "solved": _l("Solved"), "closed": _l("Closed"), "unanswered": _l("Unanswered"),
+    "pinned": _l("Pinned"), "accepted": _l("Accepted answer"), "official": _l("Official answer"),
+    "pending": _l("Awaiting review"), "hidden": _l("Hidden"), "deleted": _l("Deleted"),
+    "visible": _l("Visible"), "moderator": _l("Moderator"), "agent": _l("Support team"),
+    "admin": _l("Administrator"),
+}
 
 
 def thread_url(thread, page=None, _external=False, **kwargs):
@@ -33,6 +45,85 @@ def user_url(user):
     return url_for("users.profile", user_id=user.id, slug=_cached_slug(user.name))
 
 
+class UrlPattern:
+    """``url_for(endpoint, **values)`` for many values of ``keys``: built once by url_for,
+    then filled in (a page of 200 posts needs 200 such links per action)."""
+
+    def __init__(self, endpoint, *keys, **fixed):
+        # Sentinels the URL map accepts for any converter (int or string) and that no
+        # other part of the URL contains.
+        sentinels = {key: str(2_147_483_600 + n) for n, key in enumerate(keys)}
+        url = url_for(endpoint, **{k: int(v) for k, v in sentinels.items()}, **fixed)
+        self.parts, self.order = [url], []
+        for key, sentinel in sentinels.items():
+            *before, last = self.parts
+            head, found, tail = last.partition(sentinel)
+            if not found:
+                raise ValueError(f"{endpoint}: {key} does not appear in {url}")
+            self.parts = [*before, head, tail]
+            self.order.append(keys.index(key))
+
+    def __call__(self, *values):
+        out = [self.parts[0]]
+        for index, part in zip(self.order, self.parts[1:]):
+            out.append(str(values[index]))
+            out.append(part)
+        return "".join(out)
+
+
+@dataclass
+class PostPage:
+    """What every post of a page shares, worked out once for ``post_card`` (macros.html):
+    the reader, whether they may accept answers, the CSRF field, the reader's helpful
+    votes and the URL patterns of the post's links and buttons."""
+    me: object
+    signed_in: bool
+    may_accept: bool
+    csrf: object
+    my_votes: set
+    urls: dict
+
+
+def post_page(thread, me, my_votes=(), csrf=""):
+    signed_in = bool(me.is_authenticated)
+    urls = {name: UrlPattern(endpoint, "post_id") for name, endpoint in (
+        ("post", "threads.post"), ("helpful", "threads.helpful"), ("accept", "threads.accept"),
+        ("unaccept", "threads.unaccept"), ("edit", "threads.edit"))}
+    urls["user"] = UrlPattern("users.profile", "user_id", "slug")
+    return PostPage(me=me, signed_in=signed_in,
+                    may_accept=signed_in and permissions.can(me, "accept_answer", thread),
+                    csrf=csrf if signed_in else "", my_votes=set(my_votes), urls=urls)
+
+
+def thread_state(thread):
+    """The badge a thread gets in lists and on its page: solved, closed, unanswered or None."""
+    status = thread.public_status
+    if status in ("solved", "closed"):
+        return status
+    return "unanswered" if thread.reply_count == 0 else None
+
+
+def staff_label(user):
+    """What a staff member's badge says (their title, else their role), None for customers."""
+    if user.role == "customer":
+        return None
+    return user.staff_title or BADGE_LABELS.get(user.role)
+
+
+def safe_next(target):
+    """``target`` when it is a path on this site, else None (an open redirect otherwise).
+    Browsers read "/\\host" and "/<tab>/host" as "//host", so those are refused too."""
+    if (not target or not target.startswith("/") or target[1:2] in ("/", "\\")
+            or any(ord(c) < 33 or c == "\\" for c in target) or urlsplit(target).netloc):
+        return None
+    return target
+
+
+def here():
+    """The current page's path and query, for a form to come back to."""
+    return request.full_path.rstrip("?") if request.method == "GET" else request.path
+
+
 def page_url(page, **kwargs):
     args = {**request.view_args, **request.args.to_dict(), **kwargs, "page": page}
     if page == 1:
@@ -45,17 +136,22 @@ def stored_html(html):
     return Markup(html or "")
 
 
-@lru_cache(maxsize=16384)
-def _format_datetime(value, fmt, locale, tzinfo):
-    return babel_dates.format_datetime(value.replace(tzinfo=timezone.utc), fmt, tzinfo=tzinfo,
-                                       locale=locale)
+# Localized dates and numbers, Babel's patterns parsed once per locale (formats.py).
+dt = formats.dt
 
 
-def dt(value, fmt="medium"):
-    """Localized date and time; cached, since the same posts are shown again and again."""
+def when(value):
+    """A short time for lists: the time for today, else the date (the full moment is
+    the element's title)."""
     if not value:
         return ""
-    return _format_datetime(value, fmt, str(get_locale() or "en"), get_timezone())
+    tz = get_timezone()
+    local = value.replace(tzinfo=timezone.utc).astimezone(tz)
+    today = clock.now().replace(tzinfo=timezone.utc).astimezone(tz).date()
+    locale = str(get_locale() or "en")
+    if local.date() == today:
+        return babel_dates.format_time(local, "short", locale=locale)
+    return babel_dates.format_date(local.date(), "short", locale=locale)
 
 
 def iso(value):
@@ -104,18 +200,22 @@ def init_app(app):
         return {"nav_items": items}
 
     app.jinja_env.globals.update(
-        can=permissions.can, thread_url=thread_url, qa_page_data=qa_page_data, post_url=post_url, user_url=user_url,
+        can=permissions.can, thread_url=thread_url, qa_page_data=qa_page_data, post_url=post_url,
+        user_url=user_url,
         page_url=page_url, get_locale=get_locale, LANGUAGE_NAMES=LANGUAGE_NAMES,
+        THEMES=THEMES, current_theme=current_theme, BADGE_LABELS=BADGE_LABELS,
+        post_page=post_page, thread_state=thread_state, staff_label=staff_label, here=here,
         site_name=lambda: app.config["SITE_NAME"],
         has_endpoint=lambda endpoint: endpoint in app.view_functions,
         # The template.* hooks of community/hooks.py: callables returning Markup.
         post_action_hooks=hooks.registered("template.post_actions", app=app),
         thread_banner_hooks=hooks.registered("template.thread_banner", app=app),
         ask_form_hooks=hooks.registered("template.ask_form", app=app),
+        write_notice_hooks=hooks.registered("template.write_notice", app=app),
         register_form_hooks=hooks.registered("template.register_form", app=app),
     )
     app.jinja_env.filters.update(
-        stored_html=stored_html, dt=dt, iso=iso, number=format_decimal,
+        stored_html=stored_html, dt=dt, when=when, iso=iso, number=formats.number,
         date=lambda v, fmt="medium": format_date(v, fmt) if v else "", json_ld=json_ld,
         slug=_cached_slug,
     )

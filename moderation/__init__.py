@@ -4,7 +4,8 @@ sanctions, spam defence, statements of reasons and the audit log.
 Imports ``community``; nothing imports this package. Everything reaches the core
 through the hooks of ``community/hooks.py``, registered in ``init_app`` below
 (``write.visibility``: hold posts; ``permission.restrict``: silenced members,
-locked threads; ``account.*``: suspensions, the honeypot; ``template.*`` and
+locked threads; ``account.*``: suspensions, the honeypot; ``template.*`` (the
+write notice: sanctions, reviews first, the new members' rate) and
 ``nav.link``), its own capabilities (``permissions.rule``) and the core's events.
 """
 
@@ -16,7 +17,7 @@ def init_app(app):
 
     from . import api, hooks, permissions, receivers, settings, views  # noqa: F401 - rules
     from .cli import moderation_cli
-    from .services import holds, sanctions
+    from .services import holds, privacy, sanctions
 
     settings.apply(app)
     app.extensions["moderation"] = {"settings": [s.key for s in settings.SETTINGS]}
@@ -25,9 +26,11 @@ def init_app(app):
     api.init_app(app)
     app.cli.add_command(moderation_cli)
     receivers.connect(app)
+    privacy.register(app)
     app.before_request(hooks.redirect_merged_thread)
     for name, fn in (("template.post_actions", hooks.post_actions),
                      ("template.thread_banner", hooks.thread_banner),
+                     ("template.write_notice", hooks.write_notice),
                      ("template.register_form", hooks.honeypot_field),
                      ("write.visibility", holds.policy),
                      ("account.login_check", sanctions.login_check),
@@ -35,4 +38,4 @@ def init_app(app):
                      ("account.access_check", sanctions.access_check)):
         core_hooks.add(app, name, fn)
     core_hooks.add(app, "nav.link", ("moderation.queue_page", _l("Review queue"), "review"))
-    core_hooks.add(app, "nav.link", ("moderation.notices_page", _l("Notices"), "view_notices"))
+    # Notices reach members as notifications (the bell), not as a menu entry of their own.

@@ -1,5 +1,6 @@
-"""Moderation on the core's pages: links under posts, thread banners, the
-registration honeypot, the merged-thread redirect and the login veto."""
+"""Moderation on the core's pages: links under posts, thread banners, the notice
+above a writing form, the registration honeypot, the merged-thread redirect and the
+login veto."""
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,7 +12,7 @@ from community.permissions import can
 from community.template_helpers import thread_url
 
 from . import cache
-from .services import notices, sanctions, threadtools
+from .services import notices, sanctions, standing, threadtools
 
 HONEYPOT_FIELD = "website"
 
@@ -56,6 +57,31 @@ def thread_banner(thread):
                                   may_review=can(user, "review")))
 
 
+def write_notice(action, target):
+    """The core's ``template.write_notice`` hook: above the ask, reply and edit forms,
+    what the member's text would meet: a sanction (the form is not shown then), a
+    review before it appears, the new members' rate. Edits are neither reviewed first
+    nor counted in the rate."""
+    user = current_user._get_current_object()
+    if not user.is_authenticated:
+        return ""
+    sanction = sanctions.active(user.id)
+    if sanction is None and action == "edit":
+        return ""
+    if sanction is not None:
+        where = None
+    elif action == "reply":
+        where = standing.for_thread(user, target)
+    else:
+        where = standing.for_ask(user, target)
+    if sanction is None and where == standing.NOTHING:
+        return ""
+    return Markup(render_template(
+        "moderation/_write_notice.html", action=action, sanction=sanction, standing=where,
+        until=sanctions.until_text(sanction) if sanction else "",
+        reason=sanctions.reason_of(sanction) if sanction else ""))
+
+
 def honeypot_field(form):
     return Markup(render_template("moderation/_honeypot.html", name=HONEYPOT_FIELD))
 
@@ -68,9 +94,9 @@ def honeypot_check(form):
 
 
 def redirect_merged_thread():
-    """On the thread page: load the thread's marks and the reader's sanction in one
-    statement (the page has a fixed query budget), and send the address of a thread
-    merged into another to that thread."""
+    """On the thread page: load the thread's marks, the reader's sanction and standing
+    (for the reply form's notice) in one statement (the page has a fixed query budget),
+    and send the address of a thread merged into another to that thread."""
     if request.endpoint != "threads.show":
         return None
     thread_id = request.view_args.get("thread_id")
@@ -78,10 +104,14 @@ def redirect_merged_thread():
     columns = threadtools.marks_columns(thread_id)
     if user.is_authenticated:
         columns.append(sanctions.active_id_column(user.id))
+        if not user.is_staff:  # what the reply form's notice tells (standing.py)
+            columns += standing.thread_columns(user.id, thread_id)
     row = db.session.execute(select(*columns)).one()
     marks = threadtools.remember_marks(thread_id, row)
     if user.is_authenticated:
         sanctions.remember_active(user.id, row[3])
+        if not user.is_staff:
+            standing.remember(user, thread_id, row[4:])
     if marks.merged_into is not None:
         return redirect(thread_url(marks.merged_into), code=301)
     return None

@@ -18,7 +18,7 @@ def init_app(app):
     from community.extensions import csrf
 
     from . import api, hooks, models, permissions, settings, views  # noqa: F401
-    from .services import deflection, similar, updates
+    from .services import deflection, privacy, similar, updates
     from .cli import search_cli
 
     settings.apply(app)
@@ -34,18 +34,16 @@ def init_app(app):
     core_hooks.add(app, "nav.link", ("search.deflections", _l("Deflections"), "view_search_stats"))
     # e.g. the desk's similar solved threads
     core_hooks.add(app, "similar.threads", similar.similar)
-    outbox.register_handler(app, updates.KIND, updates.apply_update)
+    updates.register(app)
     outbox.register_periodic(app, "search.ensure_index", timedelta(minutes=10),
                              updates.ensure_index)
     outbox.register_periodic(app, "search.deflections", timedelta(minutes=15),
                              deflection.settle)
     core_hooks.add(app, "health.check", ("search", index_problem))
+    privacy.register(app)
 
 
 def index_problem():
     """``/readyz``: a host without the index answers every search with nothing."""
-    from .engine import index
-    from .services import documents
-    if index.live_generation() is None and documents.visible_thread_count():
-        return "no search index on this host: run `flask --app community search reindex`"
-    return None
+    from .engine import backends
+    return backends.current().problem()

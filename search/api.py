@@ -65,7 +65,8 @@ def similar_threads():
                               fields={"title": _l("Enter the question's title.")})
     found = similar.similar(title, body, limit=limit)
     return jsonify(results=[{**_thread_fields(s.thread), "score": round(s.score, 4),
-                             "reply_count": s.thread.reply_count} for s in found])
+                             "reply_count": s.thread.reply_count, "solved": s.thread.is_solved,
+                             "official_answer": s.has_official} for s in found])
 
 
 # --- OpenAPI -------------------------------------------------------------------------------------
@@ -99,10 +100,18 @@ SCHEMAS = {
                        "description": "A corrected query (\"did you mean\") when little was "
                                       "found."}}},
     "SimilarThread": {"type": "object", "required": ["thread_id", "title", "status", "url",
-                                                     "score", "reply_count"], "properties": {
+                                                     "score", "reply_count", "solved",
+                                                     "official_answer"], "properties": {
         "thread_id": INTEGER, "title": STRING, "status": STATUS,
-        "url": {"type": "string", "format": "uri"}, "score": {"type": "number"},
-        "reply_count": INTEGER}},
+        "url": {"type": "string", "format": "uri"},
+        "score": {"type": "number", "description": "Relevance with the bounded bonus of "
+                                                  "solved and officially answered threads; "
+                                                  "only comparable within one response."},
+        "reply_count": INTEGER,
+        "solved": {"type": "boolean", "description": "The thread has an accepted answer "
+                                                    "(also when it is closed)."},
+        "official_answer": {"type": "boolean",
+                            "description": "A support agent answered in the thread."}}},
     "SimilarThreads": {"type": "object", "required": ["results"], "properties": {
         "results": {"type": "array", "items": ref("SimilarThread")}}},
 }

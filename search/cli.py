@@ -1,4 +1,6 @@
 """``flask --app community search reindex|check``."""
+import os
+
 import click
 from flask.cli import AppGroup
 
@@ -13,14 +15,17 @@ SHOWN = 20
 
 
 @search_cli.command("reindex")
-def reindex():
-    """Rebuild the index from the database into a fresh directory; the live index keeps
-    answering searches until the new one replaces it."""
+@click.option("--processes", type=click.IntRange(1, 16), default=min(4, os.cpu_count() or 1),
+              show_default=True, help="Processes that index a share of the threads each "
+                                      "(Whoosh backend).")
+def reindex(processes):
+    """Rebuild the index from the database; searches keep being answered meanwhile
+    (Whoosh: from the live index until the new one replaces it)."""
     total = documents.visible_thread_count()
     try:
         with click.progressbar(length=total, label="Indexing threads", show_pos=True,
                                show_eta=True) as bar:
-            count = backends.current().reindex(progress=bar.update)
+            count = backends.current().reindex(progress=bar.update, processes=processes)
     except Conflict as error:
         raise click.ClickException(error.message) from None
     click.echo(f"Indexed {count} threads into {backends.current().location()}.")
@@ -41,7 +46,10 @@ def check(fix):
         click.echo("The index matches the database.")
         return
     if fix:
-        updates.enqueue(*report.wrong)
+        updates.changed(*report.wrong)
         db.session.commit()
-        click.echo(f"Queued {len(report.wrong)} updates for the worker.")
+        if backends.current().synchronous:
+            click.echo(f"Updated {len(report.wrong)} threads in the index.")
+        else:
+            click.echo(f"Queued {len(report.wrong)} updates for the worker.")
     click.get_current_context().exit(1)

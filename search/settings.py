@@ -6,7 +6,19 @@ one settings table in docs/operations.md (``flask --app community config docs``)
 from community.config import Setting, apply_feature_settings
 
 
+def _backend(value):
+    value = value.strip().lower()
+    if value not in ("auto", "whoosh", "postgres"):
+        raise ValueError("use auto, whoosh or postgres")
+    return value
+
+
 SETTINGS = [
+    Setting("SEARCH_BACKEND", "auto",
+            "Where the search index lives: `whoosh` (files in the instance folder, updated "
+            "by the worker), `postgres` (tables in the database, updated with each change; "
+            "for several hosts), or `auto`: `postgres` on PostgreSQL, else `whoosh`. See "
+            "docs/search.md.", kind=_backend),
     Setting("SEARCH_PER_PAGE", 20, "Results per page of the search page and the search API."),
     Setting("SEARCH_SIMILAR_LIMIT", 5,
             "Similar questions shown while asking (the API's `limit` may ask for up to 20)."),

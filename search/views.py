@@ -40,7 +40,8 @@ def ask_similar():
     g.search_similar_checked = True
     g.search_similar = similar.similar(form.title.data or "", form.body.data or "",
                                        limit=current_app.config["SEARCH_SIMILAR_LIMIT"])
-    return render_template("community/ask.html", form=form, preview=None)
+    chosen = categories.find_by_slug(form.category.data) if form.category.data else None
+    return render_template("community/ask.html", form=form, preview=None, category=chosen)
 
 
 @bp.get("/search/open/<int:thread_id>")

@@ -17,7 +17,7 @@ def test_migrations_match_the_models(make_app, tmp_path):
             conn.execute(text("DROP SCHEMA IF EXISTS migration_check CASCADE"))
             conn.execute(text("CREATE SCHEMA migration_check"))
         engine.dispose()
-        options = {"connect_args": {"options": "-csearch_path=migration_check"}}
+        options = {"connect_args": {"options": "-csearch_path=migration_check,public"}}
         app = make_app(create_schema=False, SQLALCHEMY_DATABASE_URI=url,
                        SQLALCHEMY_ENGINE_OPTIONS=options)
     else:

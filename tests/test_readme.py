@@ -10,6 +10,7 @@ from community import config
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text()
 OPERATIONS = (ROOT / "docs" / "operations.md").read_text()
+IMPORT = (ROOT / "docs" / "import.md").read_text()
 API = (ROOT / "docs" / "api.md").read_text()
 
 
@@ -46,10 +47,10 @@ def test_api_page_lists_every_core_api_endpoint(make_app):
     assert documented == routed
 
 
-def test_operations_page_explains_the_import_format_and_every_core_command(app):
-    from community.importing.importer import REQUIRED
-    section = _section(OPERATIONS, "## Importing threads from another forum")
-    assert "flask --app community import threads" in section and "--map" in section
+def test_import_page_explains_the_format_and_operations_every_core_command(app):
+    from community.importing.records import REQUIRED
+    assert "flask --app community import threads" in IMPORT and "--map" in IMPORT
+    section = _section(IMPORT, "## The file")
     for name in REQUIRED + ("created_at", "tags", "replies", "email", "accepted"):
         assert f'"{name}"' in section, name
     commands = _section(OPERATIONS, "## Command line")

@@ -111,6 +111,8 @@ class Connector(_Base):
             self._post_once(rt_id, "correspond", event, again,
                             f"{data['post']['body']}\n\n— {data['agent']['name']}, "
                             f"{data['post']['url']}")
+        elif event["event"] == "erasure":
+            self._anonymise_requestors(rt_id, event, again)
         elif event["event"] in ("solved", "updated") and data.get("status") in TO_RT:
             # Safe to repeat: RT answers a status it already has with no transaction.
             self._call("PUT", f"/ticket/{rt_id}", {"Status": TO_RT[data["status"]]})
@@ -123,6 +125,28 @@ class Connector(_Base):
         self._call("POST", f"/ticket/{rt_id}/{kind}", {
             "Subject": f"{event['thread']['title'][:180]} [{event['id']}]",
             "Content": str(content), "ContentType": "text/plain"})
+
+    def _anonymise_requestors(self, rt_id, event, again):
+        """The customer erased their account (docs/privacy.md): their RT user gets the
+        anonymous name and address, a deleted question's subject goes, and a comment
+        says why. RT keeps its transactions (its shredder removes them if required).
+        Needs the AdminUsers right; repeating it sets the same values again."""
+        data, customer = event["data"], event["customer"]
+        address = data.get("anonymous_email") or customer["email"]
+        for requestor in self._call("GET", f"/ticket/{rt_id}").get("Requestor") or []:
+            wanted = {"RealName": customer["name"], "EmailAddress": address, "Name": address}
+            answer = self._call("PUT", f"/user/{quote(str(requestor['id']))}", wanted)
+            # RT answers 200 with one message per field, a refusal too: read it back.
+            now = self._call("GET", f"/user/{quote(address)}")
+            if any((now or {}).get(field) != value for field, value in wanted.items()):
+                raise http.HelpdeskRejected(
+                    f"RT did not anonymise requestor {requestor['id']}: {'; '.join(answer or [])}"
+                    " (the forum's RT account needs the AdminUsers right)")
+        if data.get("mode") == "delete_posts":
+            self._call("PUT", f"/ticket/{rt_id}", {"Subject": event["thread"]["title"][:180]})
+        self._post_once(rt_id, "comment", event, again,
+                        _l("The customer erased their community account (GDPR Art. 17): "
+                           "their requestor record was anonymised here."))
 
     def _posted(self, rt_id, reference):
         """Whether the forum's account already added the message ``reference`` to the ticket."""

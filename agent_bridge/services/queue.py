@@ -50,6 +50,10 @@ def filtered(agent, view="all", status=None, priority=None, category_id=None, as
     return query
 
 
+# Most urgent first: due soonest (no due time last), then priority.
+ORDER = (Ticket.due_at.is_(None), Ticket.due_at, _priority_order, Ticket.id)
+
+
 def queue_page(agent, page=1, per_page=30, **filters):
     """One page of the queue, most urgent first (2 queries)."""
     query = filtered(agent, **filters)
@@ -57,9 +61,20 @@ def queue_page(agent, page=1, per_page=30, **filters):
     items = list(db.session.scalars(
         query.options(joinedload(Ticket.thread).joinedload(Thread.category),
                       joinedload(Ticket.assignee))
-        .order_by(Ticket.due_at.is_(None), Ticket.due_at, _priority_order, Ticket.id)
-        .offset((page - 1) * per_page).limit(per_page)))
+        .order_by(*ORDER).offset((page - 1) * per_page).limit(per_page)))
     return Page(items=items, page=page, per_page=per_page, total=total)
+
+
+def neighbours(agent, ticket):
+    """The ids of the tickets before and after ``ticket`` in the queue (all tickets still
+    to do, most urgent first), for moving through it from a ticket (one query); None
+    at either end, or both when the ticket is done."""
+    ordered = filtered(agent).with_only_columns(
+        Ticket.id, func.lag(Ticket.id).over(order_by=ORDER).label("before"),
+        func.lead(Ticket.id).over(order_by=ORDER).label("after")).subquery()
+    row = db.session.execute(select(ordered.c.before, ordered.c.after)
+                             .where(ordered.c.id == ticket.id)).one_or_none()
+    return tuple(row) if row else (None, None)
 
 
 def counts(agent):

@@ -29,7 +29,7 @@ from .rules import rule_for
 
 log = logging.getLogger(__name__)
 
-PUBLISHED = ("created", "updated", "customer_replied", "solved", "private_detail")
+PUBLISHED = ("created", "updated", "customer_replied", "solved", "private_detail", "erasure")
 
 
 def _app():
@@ -51,7 +51,8 @@ def record(ticket, kind, actor=None, **data):
 
 def publish(ticket, event, data, event_id=None):
     """Tell connectors about a ticket event (``created``, ``updated``,
-    ``customer_replied``, ``solved``, ``private_detail``)."""
+    ``customer_replied``, ``solved``, ``private_detail``, ``erasure``: the asker's
+    account was erased, see ``services/privacy_export.py``)."""
     if event not in PUBLISHED:
         raise ValueError(f"unknown ticket event {event!r}")
     events.ticket_event.send(_app(), ticket=ticket, event=event, data=dict(data),
@@ -80,9 +81,11 @@ def due_time(priority, start, category_id=None):
     return rule_for(category_id).deadline(start, window)
 
 
-def open_ticket(thread, reason, *, priority="normal", detail="", actor=None, source="sweep"):
-    """The thread's ticket, opened now or already there. Returns (ticket, created)."""
-    now = clock.now()
+def open_ticket(thread, reason, *, priority="normal", detail="", actor=None, source="sweep",
+                at=None):
+    """The thread's ticket, opened now (or ``at``: when the thread was written, for a
+    ticket its own question opens) or already there. Returns (ticket, created)."""
+    now = at or clock.now()
     # INSERT ... ON CONFLICT DO NOTHING: the unique constraint, not a check-then-insert,
     # decides which of several concurrent sweeps or clicks opens the ticket.
     new_id = insert_ignoring_duplicate(Ticket, ["thread_id"], dict(
@@ -236,7 +239,7 @@ def post_official_reply(ticket, body, agent, *, external_id=None, accept=False, 
         _from_desk.reset(token)
     post.external_id = external_id
     db.session.flush()
-    _note_first_response(ticket)
+    _note_first_response(ticket, post)
     data = {"post_id": post.id, "body": post.body, "agent": person(agent),
             "external_id": external_id, "source": source}
     entry = record(ticket, "official_reply", agent, **data)
@@ -255,9 +258,11 @@ def post_official_reply(ticket, body, agent, *, external_id=None, accept=False, 
 _from_desk = ContextVar("agent_bridge_from_desk", default=False)
 
 
-def _note_first_response(ticket):
+def _note_first_response(ticket, post):
+    """The answer's own time, which the thread shows beside it (an imported answer, as
+    the demo's, was written before it was loaded)."""
     if ticket.first_response_at is None:
-        now = clock.now()
+        now = post.created_at or clock.now()
         ticket.first_response_at = now
         metrics_log.fact("ticket_first_response", ticket.thread_id,
                          seconds=int((now - ticket.created_at).total_seconds()))
@@ -271,7 +276,7 @@ def staff_replied(thread, post, agent):
     ticket = ticket_for_thread(thread.id)
     if ticket is None or ticket.status not in ACTIVE_STATUSES:
         return
-    _note_first_response(ticket)
+    _note_first_response(ticket, post)
     record(ticket, "staff_replied", agent, post_id=post.id)
     if ticket.status in ("new", "open"):
         set_status(ticket, "pending", actor=agent, source="thread")

@@ -15,10 +15,14 @@ from ..labels import PRIORITIES, REASONS, STATUSES, VIEWS
 from . import act, bp, guard
 
 
+def agent_choices():
+    return [("", _("Nobody"))] + [(str(a.id), a.name) for a in tickets.agents()]
+
+
 def assign_form(ticket, formdata=None):
     form = AssignForm(formdata=formdata,
                       data={"assignee": str(ticket.assignee_id or "")})
-    form.assignee.choices = [("", _("Nobody"))] + [(str(a.id), a.name) for a in tickets.agents()]
+    form.assignee.choices = agent_choices()
     return form
 
 

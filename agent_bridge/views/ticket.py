@@ -9,14 +9,15 @@ from community import clock, markup
 from community.services import threads
 from community.extensions import db
 from community.forms import ActionForm
+from community.views import keep_text
 from community.views.actions import press
 from community.models import Post, Thread, User
 
-from ..services import canned, history, privacy, tickets
+from ..services import canned, history, privacy, queue, tickets
 from ..forms import NoteForm, PrivateRequestForm, ReplyForm, TicketForm
 from ..labels import EVENTS, NOTES, PRIORITIES, REASONS, STATUSES
 from . import act, bp, guard
-from .desk import assign_form
+from .desk import agent_choices
 
 MAX_POSTS = 200
 
@@ -35,6 +36,14 @@ def _posts(thread):
         .order_by(Post.number).limit(MAX_POSTS)))
 
 
+def _ticket_form(ticket, formdata=None):
+    form = TicketForm(formdata=formdata, data={
+        "assignee": str(ticket.assignee_id or ""), "status": ticket.status,
+        "priority": ticket.priority})
+    form.assignee.choices = agent_choices()
+    return form
+
+
 def render_ticket(ticket, status=200, reply_form=None, note_form=None, request_form=None,
                   ticket_form=None, preview=None):
     thread = db.session.scalar(select(Thread).options(
@@ -50,9 +59,8 @@ def render_ticket(ticket, status=200, reply_form=None, note_form=None, request_f
         reply_form=reply_form or _reply_form(),
         note_form=note_form or NoteForm(),
         request_form=request_form or PrivateRequestForm(),
-        ticket_form=ticket_form or TicketForm(formdata=None, data={
-            "status": ticket.status, "priority": ticket.priority}),
-        assign_form=assign_form(ticket), action_form=ActionForm(), preview=preview,
+        ticket_form=ticket_form or _ticket_form(ticket), action_form=ActionForm(),
+        preview=preview, neighbours=queue.neighbours(current_user, ticket),
         labels={"events": EVENTS, "notes": NOTES, "statuses": STATUSES,
                 "priorities": PRIORITIES, "reasons": REASONS},
         now=clock.now()), status
@@ -88,11 +96,13 @@ def reply(ticket_id):
     if form.preview.data and form.validate_on_submit():
         return render_ticket(ticket, reply_form=form, preview=markup.render(form.body.data))
 
+    def posted(post):
+        keep_text.posted_from(request.path)  # the editor's draft is done with
+        return _("Your official reply is in the thread.")
     return act(form, lambda: tickets.post_official_reply(
                    ticket, form.body.data, current_user, accept=form.accept.data,
                    solve=form.after.data == "solved"),
-               _("Your official reply is in the thread."),
-               _here(ticket), lambda f: render_ticket(ticket, status=422, reply_form=f))
+               posted, _here(ticket), lambda f: render_ticket(ticket, status=422, reply_form=f))
 
 
 @bp.post("/desk/tickets/<int:ticket_id>/note")
@@ -109,13 +119,25 @@ def note(ticket_id):
 @bp.post("/desk/tickets/<int:ticket_id>/update")
 @login_required
 def update(ticket_id):
+    """The one form of assignee, status and priority: each control the agent changed
+    is saved, in one transaction; "Assign to me" claims the ticket."""
     guard("use_desk")
     ticket = tickets.get_ticket(ticket_id)
-    form = TicketForm()
+    form = _ticket_form(ticket, formdata=request.form)
+    if form.claim.data:
+        return act(form, lambda: tickets.claim(ticket, current_user),
+                   _("Ticket #%(id)d is yours.", id=ticket.id), _here(ticket),
+                   lambda f: render_ticket(ticket, status=422, ticket_form=f))
+    status_before = ticket.status  # assigning opens a new ticket: not the agent's change
 
     def change():
         tickets.set_priority(ticket, form.priority.data, actor=current_user)
-        tickets.set_status(ticket, form.status.data, actor=current_user)
+        raw = form.assignee.data or ""
+        if form.assignee.raw_data and raw != str(ticket.assignee_id or ""):
+            tickets.assign(ticket, db.session.get(User, int(raw)) if raw.isdigit() else None,
+                           actor=current_user)
+        if form.status.data != status_before:
+            tickets.set_status(ticket, form.status.data, actor=current_user)
     return act(form, change, _("Ticket saved."), _here(ticket),
                lambda f: render_ticket(ticket, status=422, ticket_form=f))
 

@@ -8,6 +8,7 @@ once and serializes. Errors become ``{"error": {"code", "message", "fields"}}`` 
 from flask import current_app, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
+from .. import privacy_exports
 from ..services import accounts, categories, listing, threads
 from ..errors import NotFound, ValidationError
 from ..permissions import can, require
@@ -172,3 +173,33 @@ def toggle_helpful(post_id):
     post, _ = _visible_post(user, post_id)
     helpful = threads.toggle_helpful(user, post)
     return jsonify(post_id=post.id, helpful=helpful, helpful_count=post.helpful_count)
+
+
+# --- The caller's own data -----------------------------------------------------------------------
+
+def _export_state(export):
+    ready = export.status == "ready"
+    return {"id": export.id, "status": export.status,
+            "requested_at": serializers.iso(export.requested_at),
+            "ready_at": serializers.iso(export.ready_at),
+            "expires_at": serializers.iso(export.expires_at),
+            "size": export.size if ready else None,
+            "download_url": url_for("api.download_my_export", _external=True) if ready else None}
+
+
+@bp.get("/me/export")
+def my_export():
+    """The caller's data export: started by the first call, built by the worker; later
+    calls say how it stands (one at a time, a new one a day after the last)."""
+    user = require_user()
+    export, _started = privacy_exports.request_export(user, source="api")
+    return jsonify(_export_state(export))
+
+
+@bp.get("/me/export/download")
+def download_my_export():
+    user = require_user()
+    export = privacy_exports.latest(user)
+    if export is None or export.status != "ready":
+        raise NotFound(_l("No data export is ready; GET /api/v1/me/export starts one."))
+    return privacy_exports.response(privacy_exports.downloadable(user, export.id))

@@ -130,6 +130,18 @@ SCHEMAS = {
                                     "maxLength": BODY_LENGTH[1], "description": "Markdown."}}),
                 "additionalProperties": False},
     "OpenAPI": {"type": "object", "description": "This document."},
+    "DataExport": _object({
+        "id": INTEGER,
+        "status": {"type": "string", "enum": ["pending", "ready"],
+                   "description": "`pending`: the worker is putting it together; `ready`: "
+                                  "download it from `download_url`."},
+        "requested_at": DATETIME,
+        "ready_at": _nullable(DATETIME),
+        "expires_at": {**_nullable(DATETIME),
+                       "description": "After this the download is gone (7 days by default)."},
+        "size": _nullable({**INTEGER, "description": "Bytes of the ZIP."}),
+        "download_url": _nullable({"type": "string", "format": "uri"}),
+    }),
 }
 
 
@@ -203,8 +215,8 @@ TOKEN = [{"bearerAuth": []}]
 
 
 def _operation(operation_id, summary, responses, security=PUBLIC, parameters=(), body=None,
-               description=None):
-    operation = {"operationId": operation_id, "summary": summary, "tags": ["forum"],
+               description=None, tag="forum"):
+    operation = {"operationId": operation_id, "summary": summary, "tags": [tag],
                  "security": security, "responses": responses}
     if description:
         operation["description"] = description
@@ -265,6 +277,22 @@ PATHS = {
         _ok(200, "Whether the vote stands now.", "HelpfulVote", (403, 404)),
         security=TOKEN, parameters=("PostId",),
         description="Not on one's own posts, nor on the question (403).")},
+    "/me/export": {"get": _operation(
+        "getMyDataExport", "Start the caller's data export, or see how it stands",
+        _ok(200, "The caller's export.", "DataExport", (403,)), security=TOKEN, tag="privacy",
+        description="Everything the site holds about the token's owner (GDPR Art. 15 and "
+                    "20), as a ZIP of JSON files with a readable index.html. The first call "
+                    "starts it and the worker builds it; later calls say how it stands. One "
+                    "at a time: a new export starts a day after the last one. A suspended "
+                    "account's token is refused (403).")},
+    "/me/export/download": {"get": _operation(
+        "downloadMyDataExport", "Download the caller's ready data export",
+        {"200": {"description": "The ZIP file.",
+                 "content": {"application/zip": {"schema": {
+                     "type": "string", "contentMediaType": "application/zip"}}}},
+         **error_responses(403, 404)},
+        security=TOKEN, tag="privacy",
+        description="404 while no export is ready (or after it expired).")},
     "/openapi.json": {"get": _operation(
         "getOpenAPI", "This document", _ok(200, "The OpenAPI 3.1 document.", "OpenAPI", ()))},
 }
@@ -354,7 +382,8 @@ def document():
                            "2147483647) a 422.",
         },
         "servers": [{"url": PREFIX}],
-        "tags": [{"name": "forum", "description": "Categories, threads, posts, votes."}],
+        "tags": [{"name": "forum", "description": "Categories, threads, posts, votes."},
+                 {"name": "privacy", "description": "The caller's own data (GDPR)."}],
         "paths": dict(sorted(paths.items())),
         "components": {
             "schemas": schemas,

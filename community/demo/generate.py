@@ -294,6 +294,8 @@ def recount_categories(category_ids):
             .where(visible).scalar_subquery(),
             solved_count=select(func.count()).where(
                 visible, THREADS.c.accepted_post_id.is_not(None)).scalar_subquery(),
+            unanswered_count=select(func.count()).where(
+                visible, THREADS.c.reply_count == 0).scalar_subquery(),
             last_thread_id=newest.scalar_subquery(),
             last_activity_at=select(func.max(THREADS.c.last_activity_at)).where(visible)
             .scalar_subquery(),

@@ -2,6 +2,8 @@
 
 Counters and "latest" pointers are kept on the rows (maintained by the services in
 ``community/services/threads.py``) so that every list page is one query, whatever its size.
+``Thread.page_version`` (and ``PageVersion`` rows) move forward whenever what a page
+shows changes: the page cache (``community/page_cache.py``) keys pages by them.
 """
 from datetime import datetime
 
@@ -32,6 +34,7 @@ class Category(db.Model):
     thread_count: Mapped[int] = mapped_column(default=0)
     post_count: Mapped[int] = mapped_column(default=0)
     solved_count: Mapped[int] = mapped_column(default=0)
+    unanswered_count: Mapped[int] = mapped_column(default=0)
     last_activity_at: Mapped[datetime | None] = mapped_column(db.DateTime)
     last_thread_id: Mapped[int | None] = mapped_column(
         db.ForeignKey("threads.id", use_alter=True, ondelete="SET NULL"))
@@ -49,9 +52,20 @@ class Tag(db.Model):
 
 class Thread(db.Model):
     __tablename__ = "threads"
+    # One index per sort order of the lists (community/services/listing.py): the columns
+    # every query holds equal, then the sort, then what the filters test (unanswered:
+    # reply_count, (un)solved: accepted_post_id), so a page reads its rows in order and
+    # skips filtered-out threads inside the index. ``ix_threads_recent``: the lists of
+    # all categories (the home page).
     __table_args__ = (
-        Index("ix_threads_category_activity", "category_id", "last_activity_at"),
-        Index("ix_threads_category_created", "category_id", "created_at"),
+        Index("ix_threads_list_activity", "category_id", "visibility", "pinned",
+              "last_activity_at", "id", "reply_count", "accepted_post_id"),
+        Index("ix_threads_list_newest", "category_id", "visibility", "created_at", "id",
+              "reply_count", "accepted_post_id"),
+        Index("ix_threads_list_helpful", "category_id", "visibility", "helpful_count",
+              "last_activity_at", "id", "reply_count", "accepted_post_id"),
+        Index("ix_threads_recent", "visibility", "last_activity_at", "id", "reply_count",
+              "accepted_post_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,6 +92,7 @@ class Thread(db.Model):
     accepted_by_id: Mapped[int | None] = mapped_column(db.ForeignKey("users.id"))
     accepted_at: Mapped[datetime | None] = mapped_column(db.DateTime)
     external_id: Mapped[str | None] = mapped_column(db.String(200), unique=True)
+    page_version: Mapped[int] = mapped_column(default=0)
 
     category = relationship("Category", foreign_keys=[category_id], lazy="raise_on_sql")
     author = relationship("User", foreign_keys=[author_id], lazy="raise_on_sql")
@@ -157,3 +172,15 @@ class Vote(db.Model):
     post_id: Mapped[int] = mapped_column(db.ForeignKey("posts.id"))
     user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(db.DateTime, default=now)
+
+
+class PageVersion(db.Model):
+    """A version of what pages show and no thread row holds: ``site`` (members' names
+    and roles, categories' names), ``category:<id>`` (a category's lists). It moves
+    forward when that changes. A category's version is not a column of its row: the
+    row is locked by every writer of its counters, and moving it at commit would
+    check its foreign keys again (deadlocks on PostgreSQL)."""
+    __tablename__ = "page_versions"
+
+    name: Mapped[str] = mapped_column(db.String(40), primary_key=True)
+    version: Mapped[int] = mapped_column(default=0)

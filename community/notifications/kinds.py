@@ -37,6 +37,8 @@ KINDS = {kind.name: kind for kind in (
          _l("The support team has a request for you")),
     Kind("sanction", _l("Restrictions on my account"), "immediately", False,
          _l("There is news about your account")),
+    Kind("privacy", _l("My data exports"), "immediately", False,
+         _l("Your data export is ready to download")),
 )}
 
 # ``data["decision"]`` of moderation and sanction notifications (codes of the

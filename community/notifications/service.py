@@ -9,6 +9,7 @@ from uuid import uuid4
 
 from sqlalchemy import case, func, select, update
 from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from .. import clock
 from ..extensions import db
@@ -146,7 +147,9 @@ def notify_many(users, kind, *, thread=None, post=None, actor=None, data=None, k
         thread = db.session.get(Thread, post.thread_id)
     if spec.content and not is_public(thread, post):
         return []
-    recipients = {u.id: u for u in users if u is not None
+    # An erased account (community/services/privacy.py) has an address in the reserved
+    # .invalid domain: nobody reads its notifications, so none are made.
+    recipients = {u.id: u for u in users if u is not None and not u.email.endswith(".invalid")
                   and (actor is None or u.id != actor.id)
                   and (thread is None or not spec.content or can(u, "view_thread", thread))}
     if not recipients:
@@ -174,19 +177,41 @@ def notify_many(users, kind, *, thread=None, post=None, actor=None, data=None, k
 # --- reading --------------------------------------------------------------------
 
 def mark_read(user, notification_ids=None):
-    """Mark some (or all) of ``user``'s notifications read; returns how many changed.
-    The bell's counter moves by exactly the rows that changed, so concurrent
-    notifications are never lost from it."""
+    """Mark some (or all) of ``user``'s notifications read; returns how many changed."""
     query = update(Notification).where(Notification.user_id == user.id,
                                        Notification.read_at.is_(None))
     if notification_ids is not None:
         query = query.where(Notification.id.in_(list(notification_ids)))
+    return _mark(user, query)
+
+
+# What reading a thread's page answers: its posts, answers, votes and mentions.
+# Moderation notices and support requests point elsewhere and stay unread.
+CONTENT_KINDS = tuple(name for name, kind in KINDS.items() if kind.content)
+
+
+def mark_thread_read(user, thread):
+    """The member read ``thread``: its notifications about posts are read. Free (no
+    statement) when the member has nothing unread, as the bell's column says."""
+    if not user.unread_notifications:
+        return 0
+    return _mark(user, update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None),
+        Notification.thread_id == thread.id, Notification.kind.in_(CONTENT_KINDS)))
+
+
+def _mark(user, query):
+    """The bell's counter moves by exactly the rows that changed, so concurrent
+    notifications are never lost from it."""
+    shown = user.unread_notifications or 0   # read before the row changes
     changed = db.session.execute(query.values(read_at=clock.now()),
                                  execution_options={"synchronize_session": False}).rowcount
     if changed:
         db.session.execute(update(User).where(User.id == user.id).values(
             unread_notifications=case((User.unread_notifications > changed,
                                        User.unread_notifications - changed), else_=0)))
+        # The page being rendered shows the new count without reading the row again.
+        set_committed_value(user, "unread_notifications", max(0, shown - changed))
     return changed
 
 

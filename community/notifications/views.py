@@ -1,6 +1,6 @@
 """Pages of notifications: the list, watch buttons, settings, one-click unsubscribe.
 Each handler loads (404), checks (403), calls one service function, commits once."""
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -30,6 +30,16 @@ def index():
     items = [describe(current_user, n, url_for) for n in page.items]
     return render_template("community/notifications/index.html", page=page, items=items,
                            action_form=ActionForm())
+
+
+@bp.get("/notifications/count")
+@login_required
+def count():
+    """The bell's number, for the page's script when the member returns to the tab."""
+    require(current_user, "signed_in")
+    response = jsonify(unread=current_user.unread_notifications or 0)
+    response.cache_control.no_store = True
+    return response
 
 
 @bp.get("/notifications/<int:notification_id>")

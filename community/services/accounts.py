@@ -67,6 +67,23 @@ def _clean_name(name):
     return name
 
 
+def name_key(name):
+    """Display names compared as people read them: case and spaces do not count."""
+    return "".join((name or "").split()).casefold()
+
+
+def staff_name_taken(name, user=None):
+    """True when ``name`` reads as a staff member's display name (other than ``user``'s):
+    a customer must not look like the support team. Staff are few: one query."""
+    key = name_key(name)
+    return any(name_key(staff_name) == key for staff_id, staff_name in db.session.execute(
+        select(User.id, User.name).where(User.role != "customer"))
+        if user is None or staff_id != user.id)
+
+
+STAFF_NAME_TAKEN = _l("This name belongs to our staff. Please choose another display name.")
+
+
 def find_by_email(email):
     return db.session.scalar(select(User).where(User.email == email.strip().lower()))
 
@@ -82,6 +99,9 @@ def create_user(email, name, password, role="customer", locale=None, staff_title
         name = _clean_name(name)
     except ValidationError as exc:
         fields.update(exc.fields)
+    else:
+        if role == "customer" and staff_name_taken(name):
+            fields["name"] = STAFF_NAME_TAKEN
     if role not in ROLES:
         fields["role"] = _l("Unknown role.")
     if password is not None:
@@ -248,6 +268,17 @@ def set_password(user, new):
         raise ValidationError(problem, fields={"password": problem})
     user.password_hash = hash_password(new)
     user.session_version += 1
+
+
+def rename(user, name):
+    """A member's new display name (a customer's may not read as a staff member's)."""
+    require(user, "signed_in")
+    name = _clean_name(name)
+    if user.role == "customer" and staff_name_taken(name, user):
+        raise ValidationError(_l("Please check the display name."),
+                              fields={"name": STAFF_NAME_TAKEN})
+    user.name = name
+    return user
 
 
 def set_locale(user, locale):

@@ -58,7 +58,14 @@ def _thread_list_options(query):
 
 def list_threads(category=None, filter="all", sort="activity", page=1, per_page=25,
                  author=None, tag=None):
-    """Visible threads, filtered, sorted and paginated (3 queries)."""
+    """Visible threads, filtered, sorted and paginated (2 queries; 3 with an author or tag).
+
+    The page's ids are read in the order of an index of ``Thread`` (one per sort order,
+    see ``community/models/forum.py``), then the rows of those ids only: a page reads
+    the threads it shows and the index entries before them, never the whole category
+    nor the rows of the pages before it; the total comes from the counters
+    the services keep on the categories, and is counted only for an author's or a
+    tag's list."""
     if filter not in FILTERS:
         raise ValidationError(_l("Unknown filter."), fields={"filter": ", ".join(FILTERS)})
     if sort not in SORTS:
@@ -83,15 +90,39 @@ def list_threads(category=None, filter="all", sort="activity", page=1, per_page=
     }[sort]
     if category is not None and sort == "activity":
         order.insert(0, Thread.pinned.desc())
-    total = db.session.scalar(select(func.count(Thread.id)).where(*conditions))
-    query = _thread_list_options(select(Thread).where(*conditions).order_by(*order, Thread.id.desc())
-                                 .limit(per_page).offset((page - 1) * per_page))
+    if author is None and not tag:
+        total = kept_total(category, filter)
+    else:
+        total = db.session.scalar(select(func.count(Thread.id)).where(*conditions))
+    order.append(Thread.id.desc())
+    # The page's ids first, from the index alone (an index-only scan on PostgreSQL, a
+    # covering index on SQLite, however deep the page); then only their rows.
+    shown = (select(Thread.id).where(*conditions).order_by(*order).limit(per_page)
+             .offset((page - 1) * per_page))
+    query = _thread_list_options(select(Thread).where(Thread.id.in_(shown.scalar_subquery()))
+                                 .order_by(*order))
     return Page(list(db.session.scalars(query)), page, per_page, total)
+
+
+def kept_total(category, filter):
+    """How many visible threads of ``category`` (None: of every category) ``filter``
+    lists, from the categories' counters (``refresh_counters`` keeps them)."""
+    if category is not None:
+        counts = (category.thread_count, category.solved_count, category.unanswered_count)
+    else:
+        counts = db.session.execute(select(
+            func.coalesce(func.sum(Category.thread_count), 0),
+            func.coalesce(func.sum(Category.solved_count), 0),
+            func.coalesce(func.sum(Category.unanswered_count), 0))).one()
+    threads, solved, unanswered = (int(n) for n in counts)
+    return {"all": threads, "solved": solved, "unsolved": threads - solved,
+            "unanswered": unanswered}[filter]
 
 
 def recent_threads(limit=10):
     query = _thread_list_options(select(Thread).where(Thread.visibility == "visible")
-                                 .order_by(Thread.last_activity_at.desc()).limit(limit))
+                                 .order_by(Thread.last_activity_at.desc(), Thread.id.desc())
+                                 .limit(limit))
     return list(db.session.scalars(query))
 
 

@@ -5,7 +5,7 @@ The bookkeeping of ``community/services/threads.py`` applied to moves, by its ru
 threads are locked (lower id first) and every counter is recomputed by
 ``refresh_counters`` or moved by SQL expressions under those locks, so the threads'
 replies, helpful votes and last activity and their categories' threads, posts,
-solved threads and latest thread stay equal to what the rows say. Moved replies
+solved and unanswered threads and latest thread stay equal to what the rows say. Moved replies
 keep their authors, dates, votes and visibility, and the replies of both threads
 are numbered 2, 3, ... again, without gaps. The core's events are sent.
 
@@ -44,10 +44,11 @@ def move_thread(user, thread, category):
     if thread.category_id == category.id:
         return None
     old = db.session.get(Category, thread.category_id)
-    visible, posts, solved = _snapshot(thread)
+    visible, posts, solved, unanswered = _snapshot(thread)
     old.thread_count = Category.thread_count - int(visible)
     old.post_count = Category.post_count - posts
     old.solved_count = Category.solved_count - int(solved)
+    old.unanswered_count = Category.unanswered_count - int(unanswered)
     thread.category_id = category.id
     db.session.flush()
     _forget_as_latest(old, thread)

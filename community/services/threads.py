@@ -38,6 +38,16 @@ class Write:
     confirmed: frozenset = field(default_factory=frozenset)
 
 
+def _length_errors(fields, imported):
+    """The length rules of new posts; imported history keeps its texts as written, so
+    for it only what the title column cannot hold (or no title at all) is refused."""
+    if imported:
+        title = fields.get("title")
+        return {"title": title[1]} if title and not 0 < len(title[0]) <= TITLE_LENGTH[1] \
+            else {}
+    return {name: error for name, (_, error) in fields.items() if error}
+
+
 def _check_write(write, imported):
     """Let features refuse a write before anything is saved (raise a ServiceError).
     Imported and demo content was public already: it is published as it is."""
@@ -114,13 +124,16 @@ def create_thread(user, category, title, body, tags=(), created_at=None, confirm
                   imported=False):
     """Ask a question in ``category``; returns the new thread. ``confirmed``: what the
     asker confirmed when a feature asked (``public_data``); ``imported``: content from
-    another forum or the demo, published as it is (no holds, no write checks)."""
+    another forum or the demo, published as it is (no length rules but the title's
+    column, no holds, no write checks)."""
     require(user, "ask", category)
     title, title_error = clean_title(title)
     body, body_error = clean_body(body)
     tag_names, tags_error = clean_tags(tags)
-    fields = {k: v for k, v in
-              (("title", title_error), ("body", body_error), ("tags", tags_error)) if v}
+    fields = _length_errors({"title": (title, title_error), "body": (body, body_error)},
+                            imported)
+    if tags_error:
+        fields["tags"] = tags_error
     if fields:
         raise ValidationError(_l("Please correct the marked fields."), fields=fields)
     _check_write(Write(user, "ask", {"title": title, "body": body},
@@ -175,8 +188,9 @@ def reply(user, thread, body, created_at=None, is_official=False, confirmed=(), 
     require(user, "reply", thread, message=_l("This thread is closed for new replies.")
             if thread.status != "open" else None)
     body, body_error = clean_body(body)
-    if body_error:
-        raise ValidationError(_l("Please correct the marked fields."), fields={"body": body_error})
+    fields = _length_errors({"body": (body, body_error)}, imported)
+    if fields:
+        raise ValidationError(_l("Please correct the marked fields."), fields=fields)
     _check_write(Write(user, "reply", {"body": body}, thread=thread, official=is_official,
                        confirmed=frozenset(confirmed)), imported)
     _lock_thread(thread)
@@ -350,17 +364,19 @@ def set_thread_status(user, thread, status):
 
 
 def _snapshot(thread):
-    """What ``thread`` adds to its category's counters; read under ``_lock_thread``."""
+    """What ``thread`` adds to its category's counters (visible, posts, solved,
+    unanswered); read under ``_lock_thread``."""
     visible = thread.visibility == "visible"
-    return visible, (thread.reply_count + 1) if visible else 0, visible and thread.is_solved
+    return (visible, (thread.reply_count + 1) if visible else 0, visible and thread.is_solved,
+            visible and thread.reply_count == 0)
 
 
-def refresh_counters(thread, was_visible, had_posts, was_solved):
+def refresh_counters(thread, was_visible, had_posts, was_solved, was_unanswered=False):
     """Recompute the thread's counters and apply the difference to its category.
 
-    Callers hold ``_lock_thread`` and took ``was_visible, had_posts, was_solved`` from
-    ``_snapshot`` under it; the category's counters change by SQL expressions, as
-    writers of its other threads change them at the same time.
+    Callers hold ``_lock_thread`` and took ``was_visible, had_posts, was_solved,
+    was_unanswered`` from ``_snapshot`` under it; the category's counters change by SQL
+    expressions, as writers of its other threads change them at the same time.
     """
     thread.visibility = db.session.scalar(  # the question as committed, not as loaded
         select(Post.visibility).where(Post.id == thread.first_post_id))
@@ -378,10 +394,13 @@ def refresh_counters(thread, was_visible, had_posts, was_solved):
     visible = thread.visibility == "visible"
     posts = (replies + 1) if visible else 0
     solved = visible and thread.is_solved
+    unanswered = visible and replies == 0
     category = db.session.get(Category, thread.category_id)
     category.thread_count = Category.thread_count + (int(visible) - int(was_visible))
     category.post_count = Category.post_count + (posts - had_posts)
     category.solved_count = Category.solved_count + (int(solved) - int(was_solved))
+    category.unanswered_count = Category.unanswered_count + (int(unanswered)
+                                                             - int(was_unanswered))
     if visible and (category.last_activity_at is None
                     or thread.last_activity_at >= category.last_activity_at):
         category.last_activity_at = thread.last_activity_at

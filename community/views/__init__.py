@@ -9,8 +9,8 @@ from ..extensions import db
 
 
 def init_app(app):
-    from . import auth, forum, seo, threads, users
-    for module in (auth, forum, threads, users, seo):
+    from . import auth, forum, preferences, seo, threads, users
+    for module in (auth, forum, threads, users, seo, preferences):
         app.register_blueprint(module.bp)
 
     @app.after_request

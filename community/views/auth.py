@@ -1,6 +1,4 @@
 """Register, log in and out, account settings, API tokens."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -9,26 +7,20 @@ from .. import client_ip
 from ..services import accounts
 from ..errors import Forbidden, RateLimited, ValidationError
 from ..extensions import db
-from ..forms import (ActionForm, LanguageForm, LoginForm, PasswordForm, RegisterForm, TokenForm,
-                     apply_errors)
+from ..forms import (ActionForm, LanguageForm, LoginForm, NameForm, PasswordForm, RegisterForm,
+                     TokenForm, apply_errors)
+from ..template_helpers import safe_next
+from . import keep_text
 
 bp = Blueprint("auth", __name__)
 
 
-def _safe_next(target):
-    """Only redirect to paths on this site."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
-
 @bp.route("/register", methods=["GET", "POST"])
 def register():
+    # ``next`` stays in the query string: the form posts back to this same address.
+    back = safe_next(request.args.get("next")) or url_for("forum.home")
     if current_user.is_authenticated:
-        return redirect(url_for("forum.home"))
+        return redirect(back)
     form = RegisterForm()
     status = 200
     if form.validate_on_submit():
@@ -43,7 +35,7 @@ def register():
         else:
             login_user(user)
             flash(_("Welcome, %(name)s! Your account is ready.", name=user.name), "success")
-            return redirect(url_for("forum.home"))
+            return redirect(back)
     elif form.errors:
         status = 422
     return render_template("community/auth/register.html", form=form), status
@@ -58,6 +50,7 @@ def login():
     if current_user.is_authenticated:
         return redirect(url_for("forum.home"))
     form = LoginForm(next=request.args.get("next"))
+    text = keep_text.carried_back(request.form)  # a form's text, through the login
     status = 200
     if form.validate_on_submit():
         try:
@@ -75,10 +68,15 @@ def login():
             # Without "keep me logged in" the session ends with the browser.
             login_user(user, remember=form.remember.data)
             flash(_("You are logged in."), "success")
-            return redirect(_safe_next(form.next.data) or url_for("forum.home"))
+            back = safe_next(form.next.data)
+            if text and back and keep_text.resumable(back):
+                return render_template("community/auth/resume.html", action=back,
+                                       carried=text, resume=keep_text.RESUME)
+            return redirect(back or url_for("forum.home"))
     elif form.errors:
         status = 422
-    return render_template("community/auth/login.html", form=form), status
+    return render_template("community/auth/login.html", form=form, carried=text,
+                           carry_prefix=keep_text.CARRY), status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -91,6 +89,7 @@ def logout():
 
 
 def _settings_page(status=200, **forms):
+    forms.setdefault("name_form", NameForm(prefix="name", name=current_user.name))
     forms.setdefault("password_form", PasswordForm(prefix="pw"))
     forms.setdefault("language_form", LanguageForm(prefix="lang", locale=current_user.locale or ""))
     forms.setdefault("token_form", TokenForm(prefix="tok"))
@@ -119,6 +118,21 @@ def change_password():
             flash(_("Your password was changed. Other devices are logged out."), "success")
             return redirect(url_for("auth.settings"))
     return _settings_page(status=422, password_form=form)
+
+
+@bp.route("/settings/name", methods=["POST"])
+@login_required
+def change_name():
+    form = NameForm(prefix="name")
+    if form.validate_on_submit():
+        try:
+            accounts.rename(current_user, form.name.data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            flash(_("Your display name is saved."), "success")
+            return redirect(url_for("auth.settings"))
+    return _settings_page(status=422, name_form=form)
 
 
 @bp.route("/settings/language", methods=["POST"])

@@ -1,18 +1,32 @@
 """Home page, category pages and category feeds."""
 from flask import Blueprint, current_app, make_response, render_template, request
 
+from .. import page_cache
 from ..services import categories, listing
 
 bp = Blueprint("forum", __name__)
+bp.record_once(lambda state: page_cache.init_app(state.app))
+
+
+HOME_LISTS = ("latest", "unsolved")
 
 
 @bp.route("/")
+@page_cache.cached(page_cache.home_version)
 def home():
+    """Questions first (the latest, or the unsolved ones), the categories after them."""
+    show = request.args.get("show")
+    show = show if show in HOME_LISTS else "latest"
+    if show == "unsolved":
+        threads = listing.list_threads(filter="unsolved", per_page=15).items
+    else:
+        threads = listing.recent_threads(limit=15)
     return render_template("community/home.html", categories=categories.all_categories(),
-                           recent=listing.recent_threads(limit=15))
+                           recent=threads, show=show)
 
 
 @bp.route("/c/<slug>")
+@page_cache.cached(page_cache.category_version)
 def category(slug):
     category = categories.get_by_slug(slug)
     filter_ = request.args.get("filter", "all")

@@ -1,23 +1,27 @@
 """Thread pages, asking, replying, editing, helpful votes, accepted answers, preview."""
-from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request,
-                   url_for)
-from flask_babel import gettext as _
+from flask import (Blueprint, abort, current_app, flash, jsonify, redirect, render_template,
+                   request, url_for)
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from .. import markup
+from .. import markup, page_cache
 from ..services import categories, listing, threads
-from ..errors import RateLimited, ValidationError
+from ..errors import Conflict, Forbidden, RateLimited, ValidationError
 from ..extensions import db
 from ..forms import ActionForm, AskForm, EditForm, ReplyForm, apply_errors, confirmations
-from ..permissions import require
+from ..notifications import service as notifications
+from ..permissions import can, require
 from ..template_helpers import post_url, thread_url
 from .actions import press
+from .keep_text import keeps_text, posted_from, resuming, token_expired
 
 bp = Blueprint("threads", __name__)
+bp.record_once(lambda state: page_cache.init_app(state.app))
 
-# Refusals shown at the form, with the member's text kept (a feature may rate-limit).
-FORM_ERRORS = (ValidationError, RateLimited)
+# Refusals shown at the form, with the member's text kept: a rate limit, a sanction
+# or a thread closed since the form was loaded (keep_text.py: lost sessions, tokens).
+FORM_ERRORS = (ValidationError, RateLimited, Forbidden, Conflict)
 
 
 def _refusal_page(error):
@@ -34,13 +38,16 @@ def _per_page():
 
 @bp.route("/t/<int:thread_id>")
 @bp.route("/t/<int:thread_id>-<slug>")
+@page_cache.cached(page_cache.thread_version)
 def show(thread_id, slug=None, reply_form=None, status=200, preview=None):
     page = listing.page_number(request.args.get("page"))
     view = listing.thread_page(thread_id, current_user, page=page, per_page=_per_page())
     if slug != view.thread.slug and request.method == "GET":
         return redirect(thread_url(view.thread, page=page), code=301)
-    return render_template("community/thread.html", view=view, thread=view.thread,
-                           me=current_user._get_current_object(),
+    me = current_user._get_current_object()
+    if me.is_authenticated:
+        notifications.mark_thread_read(me, view.thread)  # the bell below shows the rest
+    return render_template("community/thread.html", view=view, thread=view.thread, me=me,
                            reply_form=reply_form or ReplyForm(), action_form=ActionForm(),
                            preview=preview), status
 
@@ -55,13 +62,15 @@ def post(post_id):
 
 
 @bp.route("/ask", methods=["GET", "POST"])
-@login_required
+@keeps_text
 def ask():
     form = AskForm(category=request.args.get("category"))
     form.category.choices = [SelectChoice(c.slug, c.name) for c in categories.all_categories()]
     preview = None
     status = 200
-    if form.validate_on_submit():
+    if resuming():
+        pass
+    elif form.validate_on_submit():
         if form.preview.data:
             preview = markup.render(form.body.data)
         else:
@@ -78,19 +87,31 @@ def ask():
                 if thread.visibility == "pending":
                     flash(_("Thanks! Your question will be visible to everyone once a moderator "
                             "has reviewed it."), "info")
+                posted_from(request.path)
                 return redirect(thread_url(thread))
+    elif token_expired(form):
+        status = 400
     elif form.errors:
         status = 422
-    return render_template("community/ask.html", form=form, preview=preview), status
+    return render_template("community/ask.html", form=form, preview=preview,
+                           category=_chosen(form)), status
+
+
+def _chosen(form):
+    """The category the ask form has chosen, for the notice above it."""
+    return categories.find_by_slug(form.category.data) if form.category.data else None
 
 
 @bp.route("/t/<int:thread_id>/reply", methods=["POST"])
-@login_required
+@keeps_text
 def reply(thread_id):
     thread = threads.get_thread(thread_id)
     form = ReplyForm()
+    if resuming():
+        return show(thread_id, thread.slug, reply_form=form)
     if not form.validate_on_submit():
-        return show(thread_id, thread.slug, reply_form=form, status=422)
+        return show(thread_id, thread.slug, reply_form=form,
+                    status=400 if token_expired(form) else 422)
     if form.preview.data:
         return show(thread_id, thread.slug, reply_form=form, preview=markup.render(form.body.data))
     try:
@@ -104,20 +125,25 @@ def reply(thread_id):
     if post.visibility == "pending":
         flash(_("Thanks! Your answer will be visible to everyone once a moderator has reviewed it."),
               "info")
+    posted_from(request.path)
     return redirect(url_for("threads.post", post_id=post.id))
 
 
 @bp.route("/p/<int:post_id>/edit", methods=["GET", "POST"])
-@login_required
+@keeps_text
 def edit(post_id):
     post = threads.get_post(post_id)
-    require(current_user, "edit_post", post)
+    if not _may_edit(post):
+        # The notice says why (a sanction); the form is not shown.
+        return render_template("community/edit.html", form=None, post=post, thread=None), 403
     thread = threads.get_thread(post.thread_id)
     tags = ", ".join(t.name for t in threads.load_tags(thread)) if post.is_question else ""
     form = EditForm(data={"body": post.body, "title": thread.title, "tags": tags}
                     if request.method == "GET" else None)
     preview, status = None, 200
-    if form.validate_on_submit():
+    if resuming():
+        pass
+    elif form.validate_on_submit():
         if form.preview.data:
             preview = markup.render(form.body.data)
         else:
@@ -133,27 +159,59 @@ def edit(post_id):
                 status = error.status
             else:
                 return redirect(url_for("threads.post", post_id=post.id))
+    elif token_expired(form):
+        status = 400
     elif form.errors:
         status = 422
     return render_template("community/edit.html", form=form, post=post, thread=thread,
                            preview=preview), status
 
 
+def _may_edit(post):
+    """Whether the edit form is shown. Its author gets it back with what they sent even
+    when refused now (sanctioned, locked since): the refusal stands at the form."""
+    if can(current_user, "edit_post", post):
+        return True
+    return request.method == "POST" and post.author_id == current_user.id
+
+
 def _action(post_id, act):
     """POST buttons on a post: CSRF, one service call, commit, back to the post."""
     press(lambda: act(threads.get_post(post_id)))
-    if request.accept_mimetypes.best == "application/json":
+    if wants_json():
         return jsonify(ok=True)
     return redirect(url_for("threads.post", post_id=post_id))
+
+
+def wants_json():
+    return request.accept_mimetypes.best == "application/json"
 
 
 @bp.route("/p/<int:post_id>/helpful", methods=["POST"])
 @login_required
 def helpful(post_id):
+    if wants_json():
+        return _helpful_json(post_id)
+
     def act(post):
         voted = threads.toggle_helpful(current_user, post)
         return _("Marked as helpful.") if voted else _("Your vote was taken back.")
     return _action(post_id, act)
+
+
+def _helpful_json(post_id):
+    """The page's script votes without leaving the page: what the button and the count
+    say now. A refusal is the error page's status, and the script submits the form."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    post = threads.get_post(post_id)
+    voted = threads.toggle_helpful(current_user, post)
+    count = post.helpful_count
+    return jsonify(voted=voted, count=count,
+                   label=_("Undo helpful") if voted else _("Helpful"),
+                   count_text=ngettext("%(num)s person found this helpful",
+                                       "%(num)s people found this helpful", count),
+                   message=_("Marked as helpful.") if voted else _("Your vote was taken back."))
 
 
 @bp.route("/p/<int:post_id>/accept", methods=["POST"])

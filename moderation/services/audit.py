@@ -23,11 +23,11 @@ _inside_action = ContextVar("moderation_inside_action", default=False)
 
 ACTIONS = (
     "post.approve", "post.reject", "post.hide", "post.delete", "post.restore", "post.edit",
-    "post.auto_hide", "flags.dismiss", "thread.escalate", "thread.pin", "thread.unpin",
-    "thread.lock", "thread.unlock", "thread.close", "thread.reopen", "thread.move",
-    "thread.rename", "thread.mark_duplicate", "thread.merge", "thread.accept_answer",
+    "post.auto_hide", "post.redact", "flags.dismiss", "thread.escalate", "thread.pin",
+    "thread.unpin", "thread.lock", "thread.unlock", "thread.close", "thread.reopen",
+    "thread.move", "thread.rename", "thread.mark_duplicate", "thread.merge", "thread.accept_answer",
     "thread.remove_answer", "member.silence", "member.suspend", "member.lift", "member.trust",
-    "member.staff", "appeal.grant", "appeal.deny", "blocked_word.add",
+    "member.staff", "member.erase", "appeal.grant", "appeal.deny", "blocked_word.add",
     "blocked_word.remove", "category.create", "category.update", "category.move",
 )
 

@@ -55,6 +55,11 @@ def history(user_id):
                                    .order_by(Sanction.starts_at.desc())))
 
 
+def reason_of(sanction):
+    """What the member reads as the reason: the moderator's explanation, else the code's words."""
+    return sanction.reason or str(DECISION_REASONS.get(sanction.reason_code, ""))
+
+
 def until_text(sanction):
     if sanction.ends_at is None:
         return str(_l("permanently"))
@@ -119,7 +124,7 @@ def access_check(user, write):
     sanction = active(user.id)
     if sanction is None or (sanction.kind == "silence" and not write):
         return None
-    reason = sanction.reason or str(DECISION_REASONS.get(sanction.reason_code, ""))
+    reason = reason_of(sanction)
     details = {"until": iso(sanction.ends_at) or None}
     if sanction.kind == "suspend":
         return Forbidden(_l("Your account is suspended %(until)s. Reason: %(reason)s",
@@ -135,6 +140,6 @@ def login_check(user):
     sanction = active(user.id)
     if sanction is None or sanction.kind != "suspend":
         return None
-    reason = sanction.reason or str(DECISION_REASONS.get(sanction.reason_code, ""))
+    reason = reason_of(sanction)
     return str(_l("Your account is suspended %(until)s. Reason: %(reason)s",
                   until=until_text(sanction), reason=reason))

@@ -93,22 +93,37 @@ def rate_applies(user, level):
     return level == "new" or clock.now() - user.created_at < timedelta(hours=hours)
 
 
+def rate_window_columns(user_id):
+    """The member's posts in the current rate window: their count and the oldest one's
+    time, as scalar subqueries (another statement may share them)."""
+    window_start = clock.now() - timedelta(minutes=current_app.config["MOD_NEW_MEMBER_RATE_MINUTES"])
+    recent = (Post.author_id == user_id, Post.created_at > window_start)
+    return [select(func.count(Post.id)).where(*recent).scalar_subquery(),
+            select(func.min(Post.created_at)).where(*recent).scalar_subquery()]
+
+
+def next_post_at(recent, oldest):
+    """When one more post is allowed, or None while the window has room: the oldest post
+    in the window leaves it first."""
+    config = current_app.config
+    if recent < config["MOD_NEW_MEMBER_RATE_POSTS"] or oldest is None:
+        return None
+    return oldest + timedelta(minutes=config["MOD_NEW_MEMBER_RATE_MINUTES"])
+
+
 def check_rate(user, level="new"):
     """New members may write only so many posts per window (refused, text kept)."""
     if not rate_applies(user, level):
         return
-    config = current_app.config
-    minutes = config["MOD_NEW_MEMBER_RATE_MINUTES"]
-    window_start = clock.now() - timedelta(minutes=minutes)
-    recent, oldest = db.session.execute(select(func.count(Post.id), func.min(Post.created_at))
-                                        .where(Post.author_id == user.id,
-                                               Post.created_at > window_start)).one()
-    if recent >= config["MOD_NEW_MEMBER_RATE_POSTS"]:
-        # The oldest post in the window leaves it first: then one more is allowed.
-        wait = (oldest - window_start).total_seconds()
+    recent, oldest = db.session.execute(select(*rate_window_columns(user.id))).one()
+    allowed_at = next_post_at(recent, oldest)
+    if allowed_at is not None:
+        config = current_app.config
         message = _l("New members can write %(n)d posts within %(minutes)d minutes. Please wait "
                      "a little and send it again; your text is kept below.",
-                     n=config["MOD_NEW_MEMBER_RATE_POSTS"], minutes=minutes)
+                     n=config["MOD_NEW_MEMBER_RATE_POSTS"],
+                     minutes=config["MOD_NEW_MEMBER_RATE_MINUTES"])
+        wait = (allowed_at - clock.now()).total_seconds()
         raise RateLimited(message, retry_after=max(1, wait), fields={"body": message})
 
 

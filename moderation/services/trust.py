@@ -27,9 +27,18 @@ from . import audit, invalid
 LEVELS = tuple(TRUST_LEVELS)
 
 
+def approved_posts_column(user_id):
+    """The count of the member's approved (visible) posts, as a scalar subquery."""
+    return select(func.count(Post.id)).where(
+        Post.author_id == user_id, Post.visibility == "visible").scalar_subquery()
+
+
 def approved_posts(user):
-    return db.session.scalar(select(func.count(Post.id)).where(
-        Post.author_id == user.id, Post.visibility == "visible"))
+    return db.session.scalar(select(approved_posts_column(user.id)))
+
+
+def manual_level_column(user_id):
+    return select(MemberTrust.level).where(MemberTrust.user_id == user_id).scalar_subquery()
 
 
 def manual_level(user):
@@ -57,8 +66,25 @@ def first_posts_wait(user, level):
     """Whether a post by ``user`` waits in a "new members pre-moderated" category."""
     if level != "new":
         return False
-    limit = current_app.config["MOD_TRUST_APPROVED_POSTS"]
-    return manual_level(user) == "new" or approved_posts(user) < limit
+    manual = manual_level(user)
+    return manual == "new" or approvals_needed(manual, approved_posts(user)) > 0
+
+
+def level_from(user, manual, approved):
+    """``trust_level`` from what was read already: the level a moderator set (None for
+    automatic) and the count of approved posts."""
+    if user.is_staff:
+        return "trusted"
+    return manual or _earned(user, approved)
+
+
+def approvals_needed(manual, approved):
+    """Approved posts a new member still needs before their posts in "new members
+    pre-moderated" categories appear at once; None when a moderator set "new" by hand
+    (then they wait until a moderator changes it)."""
+    if manual == "new":
+        return None
+    return max(0, current_app.config["MOD_TRUST_APPROVED_POSTS"] - approved)
 
 
 def levels(users, approved_counts):

@@ -59,12 +59,15 @@ STOP_WORDS = frozenset(fold(w) for w in (stoplists["de"] | stoplists["en"]) - _K
 @lru_cache(maxsize=200_000)
 def stems(folded):
     """The German and the English stem of a folded word (one when they agree)."""
-    de = _stem_de(folded)
+    de = german_stem(folded)
     en = _stem_en(folded)
     return (de,) if de == en else (de, en)
 
 
+@lru_cache(maxsize=200_000)
 def german_stem(folded):
+    """The German stem alone (compound parts): cached, as compound splitting stems
+    every cut of every long word, and rebuilds ask for the same words again and again."""
     return _stem_de(folded)
 
 
@@ -181,10 +184,10 @@ def split_compound(folded, known, depth=2):
         return []
     for cut in range(MIN_PART, len(folded) - MIN_PART + 1):
         head, tail = folded[:cut], folded[cut:]
-        tail_stem = _stem_de(tail)
+        tail_stem = german_stem(tail)
         if len(tail_stem) < MIN_PART - 1 or not known(tail_stem):
             continue
-        head_stem = _stem_de(head)
+        head_stem = german_stem(head)
         if len(head_stem) >= MIN_PART - 1 and known(head_stem):
             return [head_stem, tail_stem]
         if depth > 1:

@@ -16,7 +16,9 @@ And, FuzzyTerm, Every, DateRange), built once by the services from the project's
 analysis (search/engine/reader.py); each backend's searcher evaluates them:
 
 - statistics for building queries: ``doc_frequency(field, text)``, ``doc_count()``,
-  ``reader()`` (an object with ``doc_frequency``: the compound vocabulary);
+  ``reader()`` (an object with ``doc_frequency``: the compound vocabulary), and
+  ``prefetch(text)``, read ahead for a query of ``text`` (one round trip instead of
+  one per word);
 - ``ranker()``: ``docs(filter_query)`` (an opaque set of allowed documents) and
   ``top(query, limit, allowed, newest)`` → ``(total, [(docnum, score)])``;
 - ``stored_fields(docnum)``: ``thread_id``, ``body_text`` and ``answers_text``
@@ -48,6 +50,27 @@ class CheckReport:
     def wrong(self):
         return sorted(set(self.missing) | set(self.stale) | set(self.extra))
 
+    @classmethod
+    def compare(cls, fingerprints, session, batch=2000):
+        """The report for an index holding ``{thread_id: fingerprint}``, read against
+        the visible threads of the database in batches."""
+        from ..services import documents
+        report = cls(indexed=len(fingerprints))
+        fingerprints = dict(fingerprints)
+        for ids in documents.visible_thread_ids(batch, session):
+            for thread_id, doc in documents.load(ids, session).items():
+                if doc is None:
+                    continue
+                report.visible += 1
+                known = fingerprints.pop(thread_id, None)
+                if known is None:
+                    report.missing.append(thread_id)
+                elif known != doc.fingerprint:
+                    report.stale.append(thread_id)
+            session.expunge_all()
+        report.extra = sorted(fingerprints)
+        return report
+
 
 class Backend(ABC):
     name = ""
@@ -69,9 +92,9 @@ class Backend(ABC):
         """A context manager yielding a searcher, or None when there is no index yet."""
 
     @abstractmethod
-    def reindex(self, progress=None):
-        """Rebuild from the database; ``progress(done)`` after each batch. Returns the
-        number of threads indexed."""
+    def reindex(self, progress=None, processes=1):
+        """Rebuild from the database; ``progress(done)`` after each batch, with up to
+        ``processes`` processes. Returns the number of threads indexed."""
 
     @abstractmethod
     def check(self):

@@ -29,7 +29,6 @@ from whoosh.fields import BOOLEAN, DATETIME, ID, KEYWORD, NUMERIC, STORED, TEXT,
 
 from . import analysis
 from .backend import Busy
-from ..services.documents import EXCERPT_CHARS
 
 DIRECTORY = "search-index"
 LOCK_TIMEOUT = 30.0
@@ -188,8 +187,6 @@ def stop_building(base, path=None):
 
 # --- Documents -----------------------------------------------------------------------------------
 
-ANSWER_EXCERPTS = 4        # stored answer excerpts per thread, for snippets
-
 
 def vocabulary_lookup(reader, extra=frozenset()):
     """``known(stem)`` for compound splitting: stems of titles and questions in the index."""
@@ -203,6 +200,11 @@ def own_stems(doc):
     """German stems of the document's title and question (its compound vocabulary)."""
     return {analysis.german_stem(folded)
             for _, folded, _ in analysis.terms(f"{doc.title} {doc.body}")}
+
+
+def batch_stems(docs):
+    """The compound vocabulary that documents written together bring along."""
+    return set().union(*(own_stems(doc) for doc in docs if doc is not None))
 
 
 def compound_parts(doc, known):
@@ -225,10 +227,7 @@ def fields(doc, known, compounds=True):
         thread_id=str(doc.thread_id), title=doc.title, body=doc.body, answers=answers,
         parts=compound_parts(doc, known) if compounds else "",
         spell=" ".join((doc.title, doc.body, answers)),
-        body_text=doc.body[:EXCERPT_CHARS],
-        # excerpts with their post ids: a snippet only shows a reply still visible
-        answers_text=[(post_id, text[:EXCERPT_CHARS // ANSWER_EXCERPTS])
-                      for post_id, text in doc.answers[:ANSWER_EXCERPTS]],
+        body_text=doc.body_excerpt, answers_text=doc.answer_excerpts,
         category=str(doc.category_id), tags=",".join(doc.tags), status=doc.status,
         solved=doc.solved, has_official=doc.has_official, reply_count=doc.reply_count,
         created_at=doc.created_at, last_activity_at=doc.last_activity_at,
@@ -244,23 +243,24 @@ def apply(path, docs, known=None):
     """Write ``{thread_id: ThreadDocument or None}`` into the index at ``path``.
 
     ``known`` (a set of German stems) is the vocabulary for compound splitting; by
-    default the index's own titles and questions plus the document's.
+    default the index's own titles and questions plus those of the documents written
+    (a batch is split as if its documents had come one after the other).
     """
     compounds = compounds_enabled()
     ix = whoosh_index.open_dir(str(path))
     with ix.reader() as reader:
-        known_in_index = vocabulary_lookup(reader)
+        if known is None:
+            batch = batch_stems(docs.values())
+            known_in_index = vocabulary_lookup(reader)
+            lookup = lambda stem: stem in batch or known_in_index(stem)  # noqa: E731
+        else:
+            lookup = known.__contains__
         writer = ix.writer(timeout=LOCK_TIMEOUT)
         try:
             for thread_id, doc in docs.items():
                 if doc is None:
                     writer.delete_by_term("thread_id", str(thread_id))
                     continue
-                if known is not None:
-                    lookup = known.__contains__
-                else:
-                    own = own_stems(doc)
-                    lookup = lambda stem, own=own: stem in own or known_in_index(stem)  # noqa: E731
                 writer.update_document(**fields(doc, lookup, compounds))
         except BaseException:
             writer.cancel()

@@ -14,6 +14,9 @@ class WhooshSearcher:
     def __init__(self, searcher):
         self.whoosh = searcher
 
+    def prefetch(self, text):
+        """Nothing to read ahead: the statistics are in this process's index reader."""
+
     def doc_frequency(self, field, text):
         return self.whoosh.doc_frequency(field, text)
 
@@ -59,8 +62,8 @@ class WhooshBackend(Backend):
         with reader.open_searcher() as searcher:
             yield WhooshSearcher(searcher) if searcher is not None else None
 
-    def reindex(self, progress=None):
-        return rebuild.reindex(progress=progress)
+    def reindex(self, progress=None, processes=1):
+        return rebuild.reindex(progress=progress, processes=processes)
 
     def check(self):
         return rebuild.check()

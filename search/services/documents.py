@@ -18,7 +18,10 @@ from community.extensions import db
 from community.markup import plain_text
 from community.models import Post, Thread
 
+from . import ranking
+
 EXCERPT_CHARS = 2000      # stored text for snippets; the full text is indexed
+ANSWER_EXCERPTS = 4       # stored answer excerpts per thread, for snippets
 
 
 @dataclass
@@ -49,9 +52,20 @@ class ThreadDocument:
         return "\n\n".join(text for _, text in self.answers)
 
     @property
+    def body_excerpt(self):
+        return self.body[:EXCERPT_CHARS]
+
+    @property
+    def answer_excerpts(self):
+        """``[(post_id, text)]`` of the first answers, with their post ids: a snippet
+        only shows a reply that is still visible."""
+        return [(post_id, text[:EXCERPT_CHARS // ANSWER_EXCERPTS])
+                for post_id, text in self.answers[:ANSWER_EXCERPTS]]
+
+    @property
     def boost(self):
-        """Ranking weight at equal relevance: solved and officially answered threads first."""
-        return 1.0 + (0.3 if self.solved else 0.0) + (0.15 if self.has_official else 0.0)
+        """The bounded bonus of solved and officially answered threads (``ranking.py``)."""
+        return ranking.bonus(self.solved, self.has_official)
 
 
 def _answers(replies, accepted_post_id):
@@ -61,21 +75,26 @@ def _answers(replies, accepted_post_id):
     return [(p.id, plain_text(p.body_html)) for p in ordered]
 
 
-def load(thread_ids, session=None):
-    """``{thread_id: ThreadDocument or None}`` for the given ids (3 queries)."""
+def load(thread_ids, session=None, fresh=False):
+    """``{thread_id: ThreadDocument or None}`` for the given ids (3 queries). With
+    ``fresh``, rows the session already holds are read again (what another
+    transaction committed since: the PostgreSQL backend writes under a lock taken
+    after they were first read)."""
     session = session or db.session
     ids = list(dict.fromkeys(int(i) for i in thread_ids))
     result = dict.fromkeys(ids)
     if not ids:
         return result
+    options = {"populate_existing": True} if fresh else {}
     threads = list(session.scalars(
         select(Thread).where(Thread.id.in_(ids), Thread.visibility == "visible")
-        .options(selectinload(Thread.tags))))
+        .options(selectinload(Thread.tags)).execution_options(**options)))
     posts = {}
     if threads:
         rows = session.scalars(
             select(Post).where(Post.thread_id.in_([t.id for t in threads]),
-                               Post.visibility == "visible").order_by(Post.number))
+                               Post.visibility == "visible").order_by(Post.number)
+            .execution_options(**options))
         for post in rows:
             posts.setdefault(post.thread_id, []).append(post)
     for thread in threads:

@@ -158,6 +158,7 @@ def search(request):
     with backends.current().searcher() as searcher:
         if searcher is None:
             return page
+        searcher.prefetch(request.q)
         ranker = searcher.ranker()
         allowed = ranker.docs(_filter(request))
         for match, q in _attempts(searcher, request):

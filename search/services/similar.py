@@ -14,7 +14,7 @@ from sqlalchemy import select
 from whoosh import query as Q
 
 from community.extensions import db
-from community.models import Thread
+from community.models import Post, Thread
 
 from ..engine import analysis, backends, reader
 
@@ -35,6 +35,7 @@ MIN_SHARE = 0.25
 class Suggestion:
     thread: Thread
     score: float
+    has_official: bool = False     # an official answer (staff) is among its replies
 
     @property
     def thread_id(self):
@@ -89,13 +90,16 @@ def scored_ids(searcher, title, body="", limit=50, only=None, **params):
     return [(int(searcher.stored_fields(docnum)["thread_id"]), score) for docnum, score in top]
 
 
-def similar(title, body="", limit=5, solved_first=True, exclude=None):
-    """Up to ``limit`` visible threads like the question ``title``/``body``, solved first."""
+def similar(title, body="", limit=5, exclude=None):
+    """Up to ``limit`` visible threads like the question ``title``/``body``, best first:
+    relevance with the bounded bonus of solved and officially answered threads
+    (``ranking.py``, applied by the index to every match), never solved ones first."""
     with backends.current().searcher() as searcher:
         if searcher is None:
             return []
-        hits = scored_ids(searcher, (title or "")[:MAX_TITLE_CHARS],
-                          (body or "")[:MAX_BODY_CHARS], limit=limit * 3 + 5)
+        title, body = (title or "")[:MAX_TITLE_CHARS], (body or "")[:MAX_BODY_CHARS]
+        searcher.prefetch(f"{title} {body}")
+        hits = scored_ids(searcher, title, body, limit=limit * 3 + 5)
     hits = [(i, s) for i, s in hits if i != exclude]
     if not hits:
         return []
@@ -105,7 +109,11 @@ def similar(title, body="", limit=5, solved_first=True, exclude=None):
         select(Thread).where(Thread.id.in_([i for i, _ in hits]),
                              Thread.visibility == "visible"))}
     found = [Suggestion(threads[i], s) for i, s in hits if i in threads][:limit]
-    if solved_first:
-        found.sort(key=lambda s: not s.thread.is_solved)  # stable: by score within each
+    official = set(db.session.scalars(
+        select(Post.thread_id).where(Post.thread_id.in_([s.thread_id for s in found]),
+                                     Post.is_official, Post.visibility == "visible")
+        .distinct())) if found else set()
+    for suggestion in found:
+        suggestion.has_official = suggestion.thread_id in official
     return found
 

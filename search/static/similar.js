@@ -22,14 +22,17 @@
       a.href = openUrl + item.thread_id + "?draft=" + encodeURIComponent(draft.value);
       a.textContent = item.title;  // text, never HTML
       li.appendChild(a);
-      if (item.status === "solved") {
-        var badge = document.createElement("span");
-        badge.className = "badge badge-solved";
-        badge.textContent = texts.getAttribute("data-solved");
-        li.appendChild(document.createTextNode(" "));
-        li.appendChild(badge);
-      }
+      if (item.solved) badge(li, "solved", texts.getAttribute("data-solved"));
+      if (item.official_answer) badge(li, "official", texts.getAttribute("data-official"));
       return li;
+    }
+
+    function badge(li, kind, text) {
+      var span = document.createElement("span");
+      span.className = "badge badge-" + kind;
+      span.textContent = text;
+      li.appendChild(document.createTextNode(" "));
+      li.appendChild(span);
     }
 
     function show(items) {

@@ -61,10 +61,10 @@ def test_claim_and_assign(app, browser, make_thread, make_user, agent, customer)
     # Someone else cannot claim it any more.
     theirs = browser(other).get("/desk")
     assert not [f for f in theirs.forms.values() if f.action.endswith(f"/{ticket.id}/claim")]
-    form = browser(agent).get(f"/desk/tickets/{ticket.id}").forms["assign-form"]
+    form = browser(agent).get(f"/desk/tickets/{ticket.id}").forms["ticket-form"]
     form["assignee"] = str(other.id)
-    page = form.submit().follow()
-    assert "Assignee saved." in page.text
+    page = form.submit("submit").follow()
+    assert "Ticket saved." in page.text
     assert reload(ticket).assignee_id == other.id
     assert [e.kind for e in tickets.timeline(reload(ticket))] == ["created", "assigned",
                                                                   "assigned"]

@@ -14,6 +14,20 @@ UNREACHABLE = "postgresql+psycopg://forum@127.0.0.1:9/forum"   # nothing listens
 
 
 @pytest.fixture
+def search_backend():
+    """As configured (``auto``: PostgreSQL's own on PostgreSQL); a test may ask for one."""
+    return "auto"
+
+
+@pytest.fixture
+def app(make_app, search_backend):
+    app = make_app(SEARCH_BACKEND=search_backend)
+    with app.app_context():
+        yield app
+        db.session.remove()
+
+
+@pytest.fixture
 def at_head(app):
     """The schema as `flask --app community db upgrade` leaves it (tests build it with
     create_all, which records no revision)."""
@@ -84,6 +98,7 @@ def test_the_outbox_check_can_be_switched_off(make_app):
     assert TestApp(app).get("/readyz").json["checks"]["outbox"] == {"ok": True}
 
 
+@pytest.mark.parametrize("search_backend", ["whoosh"])  # an index per host
 def test_a_search_index_missing_on_this_host_is_not_ready(testapp, at_head, make_thread, app):
     make_thread()   # visible, but this host never built an index
     check = testapp.get("/readyz", status=503).json["checks"]["search"]

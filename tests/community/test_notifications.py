@@ -145,7 +145,9 @@ def test_the_bell_counts_unread_and_the_list_marks_them_read(testapp, thread, as
               if "Hans Helper" in a.get_text()]
     answer = testapp.get(link).follow().follow()
     assert f'id="post-{first.id}"' in answer.text
-    assert bell(answer) == 1
+    # Reading the thread read both answers' notifications (issue 14, point 5).
+    assert bell(answer) == 0
+    make_reply(thread, author=make_user(name="Jo Later"), body="Or ask the shop.")
     page = testapp.get("/notifications")
     form = next(f for f in page.forms.values() if f.action == "/notifications/read")
     page = form.submit().follow()  # "Mark all as read"

@@ -156,7 +156,7 @@ def test_pages_work_on_a_phone_and_with_a_keyboard(testapp, make_thread):
     assert "cdn" not in page.text.lower()
     assets = [tag["href"] for tag in page.html.find_all("link", rel="stylesheet")]
     assets += [tag["src"] for tag in page.html.find_all("script", src=True)]
-    assert len(assets) == 2
+    assert len(assets) == 4  # forum.css/.js, forms.css/.js (error summary, drafts)
     for url in assets:
         assert url.startswith("/static/"), url
         testapp.get(url)

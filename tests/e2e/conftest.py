@@ -3,7 +3,13 @@ served by a real threaded HTTP server on loopback.
 
 Chromium is Debian's /usr/bin/chromium (CI installs it in .ci/run); Playwright's own
 browser download does not work in this closed network.
+
+Also what the layout tests measure, as a person would notice it: the two screen
+sizes, sideways scrolling, tap target sizes, axe-core's findings, and screenshots
+(written to $E2E_SCREENSHOTS, default tests/e2e/screenshots/, which git ignores).
 """
+import os
+import re
 import threading
 from pathlib import Path
 
@@ -81,10 +87,22 @@ def browser(chromium_path):
             browser.close()
 
 
-def new_page(browser, problems):
+# A phone (touch, as Chromium's device list has it for such phones) and a laptop.
+SIZES = {
+    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
+              "device_scale_factor": 2},
+    "desktop": {"viewport": {"width": 1366, "height": 900}},
+}
+LOCALES = {"en": "en-US", "de": "de-DE"}
+SCREENSHOTS = Path(os.environ.get("E2E_SCREENSHOTS")
+                   or Path(__file__).resolve().parent / "screenshots")
+MIN_TAP = 44   # px, WCAG 2.5.5 (target size, enhanced)
+
+
+def new_page(browser, problems, size="desktop", lang="en", **options):
     """A page in its own browser context (own cookies) that records script errors and
     console errors, e.g. Content-Security-Policy violations."""
-    context = browser.new_context(locale="en-US")
+    context = browser.new_context(locale=LOCALES[lang], **SIZES[size], **options)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
@@ -104,3 +122,54 @@ def register(page, live_server, email, name):
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
     expect(page.locator(".flash")).to_contain_text(f"Welcome, {name}!")
+
+
+def sideways_scroll(page):
+    """How many pixels the page is wider than the screen (0: no sideways scrolling)."""
+    return page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+
+
+# Controls a finger must hit: WCAG 2.5.5 exempts links inside a sentence and what a
+# member wrote (post bodies), and hidden or off-screen elements are not targets.
+_SMALL_TARGETS = """(min) => {
+  const found = [];
+  for (const el of document.querySelectorAll(
+      'a[href], button, summary, select, textarea, input:not([type=hidden])')) {
+    if (el.closest('.post-body, [hidden], .skip-link')) continue;
+    const box = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (!box.width || !box.height || style.visibility === 'hidden') continue;
+    if (el.tabIndex < 0 && el.tagName !== 'A') continue;
+    const parent = el.parentElement;
+    const inText = el.tagName === 'A' && parent
+      && ['P', 'LI', 'SPAN', 'BLOCKQUOTE'].includes(parent.tagName)
+      && parent.textContent.trim() !== el.textContent.trim();
+    if (inText) continue;
+    const text = (el.textContent || el.name || '').trim().slice(0, 30);
+    if (box.width < min || box.height < min)
+      found.push(`${el.tagName.toLowerCase()}.${el.className || ''} "${text}" `
+                 + `${Math.round(box.width)}x${Math.round(box.height)}`);
+  }
+  return found;
+}"""
+
+
+def small_targets(page):
+    """Tap targets below 44x44 px on the current page."""
+    return page.evaluate(_SMALL_TARGETS, MIN_TAP)
+
+
+def axe_findings(page):
+    """axe-core's critical and serious findings on the page, one line each."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    return [f"{v['id']} ({v['impact']}): {v['help']} at "
+            + ", ".join(str(n["target"]) for n in v["nodes"][:3])
+            for v in results.response["violations"] if v["impact"] in ("critical", "serious")]
+
+
+def screenshot(page, name):
+    """The screen as a person sees it first, kept for review (CI keeps the folder)."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / f"{re.sub(r'[^a-z0-9-]+', '-', name.lower())}.png"))

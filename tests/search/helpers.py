@@ -1,4 +1,17 @@
-"""Reading search pages the way a person reads them."""
+"""Reading search pages the way a person reads them; which backends a test runs with."""
+import pytest
+
+from tests.conftest import POSTGRES_URL
+
+BACKENDS = ("whoosh", "postgres") if POSTGRES_URL else ("whoosh",)
+
+
+def only_backend(name):
+    """Run a test with one backend only (skipped when the database does not allow it)."""
+    if name in BACKENDS:
+        return pytest.mark.parametrize("backend", [name])
+    return pytest.mark.parametrize("backend", [pytest.param(name, marks=pytest.mark.skip(
+        reason="the PostgreSQL backend needs FORUM_TEST_DATABASE_URL"))])
 
 
 def titles(page):

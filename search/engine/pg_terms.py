@@ -1,0 +1,190 @@
+"""A thread as the PostgreSQL backend stores it: the project's analysis (analysis.py),
+written as a ``tsvector`` literal, and read back.
+
+PostgreSQL's own text search configurations cannot produce these terms (its
+``german`` configuration neither folds "ü" and "ue" alike nor splits compounds), so
+the terms are made here, exactly as the Whoosh backend makes them, and handed to
+PostgreSQL verbatim: a ``tsvector`` literal takes its lexemes as written, like the
+``simple`` configuration, which only lowercases. Each word's position is kept and
+each position carries its field as the weight:
+
+- A title, B question, C answers: both stems of every word that is not a stop word;
+- D compound parts (plain lexemes), spelling words (``=word``: every lowercased word,
+  what typo matching and "did you mean" look up) and tags (``#tag``, no position).
+
+A term's frequency in a field is the number of its positions with that field's
+weight. PostgreSQL keeps positions up to 16,383 and at most 256 per lexeme: a
+term's frequency stops counting there (only in threads of some 16,000 words; BM25
+saturates long before), the field lengths are counted exactly.
+"""
+import re
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from . import analysis, index
+
+TEXT_FIELDS = (("title", "A"), ("body", "B"), ("answers", "C"))
+FIELDS = ("title", "body", "answers", "parts", "spell")
+WEIGHT_OF = {"title": "A", "body": "B", "answers": "C", "parts": "D", "spell": "D"}
+SPELL, TAG = "=", "#"
+MAX_POSITION = 16383
+MAX_POSITIONS = 256
+
+
+def lexeme(field, text):
+    """The lexeme of a term of a field (spelling words carry ``=``, tags ``#``)."""
+    if field == "spell":
+        return SPELL + text
+    if field == "tags":
+        return TAG + text
+    return text
+
+
+def field_of(lexeme_text, weight):
+    """``(field, term)`` of a lexeme position with ``weight``; None for tags."""
+    if lexeme_text.startswith(SPELL):
+        return "spell", lexeme_text[1:]
+    if lexeme_text.startswith(TAG):
+        return None
+    return {"A": "title", "B": "body", "C": "answers", "D": "parts"}[weight], lexeme_text
+
+
+@dataclass
+class Terms:
+    """A thread's analysed terms: positions per lexeme, and per field the frequency
+    of each term and the field's length."""
+    positions: dict = field(default_factory=lambda: defaultdict(list))
+    frequencies: dict = field(default_factory=lambda: {f: Counter() for f in FIELDS})
+    tags: list = field(default_factory=list)
+
+    def lengths(self):
+        return {f: sum(self.frequencies[f].values()) for f in FIELDS}
+
+    def presence(self):
+        """``{field: set of terms}``: what the thread adds to each term's document count."""
+        return {f: set(self.frequencies[f]) for f in FIELDS}
+
+    def _add(self, field_name, term, position):
+        positions = self.positions[lexeme(field_name, term)]
+        if len(positions) < MAX_POSITIONS:
+            positions.append(f"{min(position, MAX_POSITION)}{WEIGHT_OF[field_name]}")
+        self.frequencies[field_name][term] += 1
+
+    def literal(self):
+        """The ``tsvector`` literal (duplicate positions, past the limit, PostgreSQL
+        merges)."""
+        parts = [f"{quote(lex)}:{','.join(positions)}" for lex, positions in self.positions.items()]
+        parts.extend(quote(TAG + tag) for tag in self.tags)
+        return " ".join(parts)
+
+
+def analyse(doc, known, compounds=True):
+    """The Terms of ``doc`` (a documents.ThreadDocument). ``known(stem)`` tells
+    compound splitting which German stems the community uses (see index.compound_parts)."""
+    terms = Terms(tags=sorted({t.lower() for t in doc.tags}))
+    position = 0
+    for field_name, text in (("title", doc.title), ("body", doc.body),
+                             ("answers", doc.answers_text)):
+        for word in analysis.words(text):
+            position += 1
+            if len(word) > analysis.MAX_WORD:
+                continue
+            terms._add("spell", word, position)
+            folded = analysis.fold(word)
+            if len(folded) > 1 and folded not in analysis.STOP_WORDS:
+                for stem in analysis.stems(folded):
+                    terms._add(field_name, stem, position)
+    if compounds:
+        # The parts are analysed again, as the Whoosh index's ``parts`` field does.
+        for _, _, stems in analysis.terms(index.compound_parts(doc, known)):
+            position += 1
+            for stem in stems:
+                terms._add("parts", stem, position)
+    return terms
+
+
+def compound_candidates(doc):
+    """Every German stem that splitting the compounds of ``doc`` may ask about (so
+    that one query can answer them all)."""
+    asked = set()
+
+    def record(stem):
+        asked.add(stem)
+        return False
+    for text in (doc.title, doc.body, doc.answers_text):
+        for _, folded, _ in analysis.terms(text):
+            analysis.split_compound(folded, record)
+    return asked
+
+
+def query_candidates(text):
+    """The terms a query's statistics may be asked about: each word (spelling), its
+    stems, and the stems of its possible compound parts."""
+    asked = set()
+
+    def record(stem):
+        asked.add(stem)
+        return False
+    for word, folded, stems in analysis.terms(text):
+        asked.add(word)
+        asked.update(stems)
+        analysis.split_compound(folded, record)
+    return asked
+
+
+def quote(text):
+    return "'" + text.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+# --- Reading a stored document ---------------------------------------------------------------------
+
+_ENTRY = re.compile(r"'((?:[^'\\]|''|\\.)*)'(?::([0-9A-D,]+))?")
+
+
+def _unquote(text):
+    return re.sub(r"\\(.)", r"\1", text.replace("''", "'"))
+
+
+def presence(literal):
+    """``{field: set of terms}`` of a stored ``tsvector``'s text: what the document
+    adds to each term's document count."""
+    found = {f: set() for f in FIELDS}
+    for match in _ENTRY.finditer(literal or ""):
+        lex, positions = _unquote(match.group(1)), match.group(2)
+        for weight in _weights(positions):
+            placed = field_of(lex, weight)
+            if placed is not None:
+                found[placed[0]].add(placed[1])
+    return found
+
+
+def _weights(positions):
+    if not positions:
+        return set()
+    return {p[-1] if p[-1] in "ABC" else "D" for p in positions.split(",")}
+
+
+def frequencies(literal, lexemes):
+    """``{lexeme: Counter(weight → positions)}`` of the given lexemes in a stored
+    ``tsvector``'s text (the text PostgreSQL prints: weight D is left unwritten)."""
+    found = {}
+    literal = literal or ""
+    for lex in lexemes:
+        quoted = quote(lex)
+        start = 0
+        while True:
+            at = literal.find(quoted, start)
+            if at < 0:
+                break
+            end = at + len(quoted)
+            if (at == 0 or literal[at - 1] == " ") and (end == len(literal)
+                                                       or literal[end] in ": "):
+                counts = Counter()
+                if end < len(literal) and literal[end] == ":":
+                    stop = literal.find(" ", end)
+                    for p in literal[end + 1:stop if stop >= 0 else None].split(","):
+                        counts[p[-1] if p[-1] in "ABC" else "D"] += 1
+                found[lex] = counts
+                break
+            start = end
+    return found
