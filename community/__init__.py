@@ -105,7 +105,7 @@ def configure_notifications(app):
 
 def configure_privacy(app):
     """Export, erasure, redaction and retention; the features add their parts."""
-    from . import privacy_setup
+    from .privacy import setup as privacy_setup
     privacy_setup.init_app(app)
 
 

@@ -111,7 +111,7 @@ CATALOGUE = {hook.name: hook for hook in (
          "``privacy.RetentionRule``: data deleted after a setting's days, by a periodic "
          "job (``privacy.register_retention``), shown on the admin page and in the report."),
     Hook("privacy.processing", "list",
-         "``privacy_record.Activity``: one processing activity of the record of processing "
+         "``community.privacy.record.Activity``: one processing activity of the record of processing "
          "activities (Art. 30 GDPR): purpose, legal basis, data, recipients, retention."),
     # Services between features
     Hook("similar.threads", "single",

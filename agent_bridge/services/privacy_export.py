@@ -18,8 +18,8 @@ from sqlalchemy import func, select
 
 from community.extensions import db
 from community.models import OutboxMessage, Thread
-from community.privacy_record import Activity
-from community.privacy_scrub import rewrite_json, rewrite_text, rows_containing
+from community.privacy.record import Activity
+from community.privacy.scrub import rewrite_json, rewrite_text, rows_containing
 from community.services import privacy
 from community.services.privacy import ExportPart, RetentionRule, Span
 
@@ -229,7 +229,7 @@ ACTIVITY = Activity(
 
 def register(app):
     from community import hooks as core_hooks
-    from community import privacy_record
+    from community.privacy import record as privacy_record
     for part in PARTS:
         privacy.register_export(app, part)
     privacy_record.register(app, ACTIVITY)

@@ -8,7 +8,7 @@ once and serializes. Errors become ``{"error": {"code", "message", "fields"}}`` 
 from flask import current_app, jsonify, request, url_for
 from flask_babel import lazy_gettext as _l
 
-from .. import privacy_exports
+from ..privacy import exports as privacy_exports
 from ..services import accounts, categories, listing, threads
 from ..errors import NotFound, ValidationError
 from ..permissions import can, require

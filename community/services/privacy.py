@@ -31,8 +31,8 @@ from ..errors import Conflict, ValidationError
 from ..extensions import db
 from ..models import Post, Thread, User
 from ..permissions import has_role, require, rule
-from ..privacy_models import PrivacyLog
-from ..privacy_scrub import Scrubber
+from ..privacy.models import PrivacyLog
+from ..privacy.scrub import Scrubber
 
 # What replaces personal data in a post, and a deleted member's posts and questions.
 # Stored texts: the same words in every language, as the issue that asked for them says.
@@ -261,7 +261,7 @@ def erase(user, actor, reason="", delete_posts=False, spam=False):
     _anonymise_account(user)
     for erase_part in hooks.registered("privacy.erase"):
         erase_part(erasure)
-    from .. import privacy_copies
+    from ..privacy import copies as privacy_copies
     privacy_copies.scrub(erasure.scrubber, post_ids=erasure.post_ids,
                          thread_ids=erasure.thread_ids, actor_ids={user.id}, counts=erasure)
     reindex(erasure.thread_ids, actor, "erasure")
@@ -355,7 +355,7 @@ def redact(post, actor, texts, kinds=()):
         redaction.scrubber.replace(text, MARKER)
     for redact_part in hooks.registered("privacy.redact"):
         redact_part(redaction)
-    from .. import privacy_copies
+    from ..privacy import copies as privacy_copies
     privacy_copies.scrub(redaction.scrubber, post_ids={post.id}, thread_ids={thread.id},
                          counts=redaction)
     reindex({thread.id}, actor, "redaction")

@@ -12,20 +12,25 @@ from flask_login import current_user, login_required, logout_user
 from markupsafe import Markup
 from sqlalchemy import select
 
-from .. import hooks, privacy_exports, privacy_pages, privacy_record, privacy_retention
+from .. import hooks
+
+from ..privacy import exports as privacy_exports
+from ..privacy import pages as privacy_pages
+from ..privacy import record as privacy_record
+from ..privacy import retention as privacy_retention
 from ..errors import ValidationError
 from ..extensions import db
 from ..forms import ActionForm, apply_errors
 from ..models import LoginAttempt
 from ..permissions import can, require
-from ..privacy_forms import (
+from ..privacy.forms import (
     KIND_LABELS,
     DeleteAccountForm,
     EraseMemberForm,
     LegalPageForm,
     RedactForm,
 )
-from ..privacy_models import PrivacyLog
+from ..privacy.models import PrivacyLog
 from ..services import accounts, privacy, threads
 from ..template_helpers import UrlPattern, post_url, safe_next
 

@@ -11,9 +11,9 @@ comments, appeals) goes.
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select, update
 
-from community import privacy_record
+from community.privacy import record as privacy_record
 from community.extensions import db
-from community.privacy_record import Activity
+from community.privacy.record import Activity
 from community.services import privacy
 from community.services.privacy import ExportPart
 

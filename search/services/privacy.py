@@ -5,9 +5,9 @@ core's ``thread_updated`` event (``updates.py``)."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 
-from community import privacy_record
+from community.privacy import record as privacy_record
 from community.extensions import db
-from community.privacy_record import Activity
+from community.privacy.record import Activity
 from community.services import privacy
 from community.services.privacy import ExportPart
 

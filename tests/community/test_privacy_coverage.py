@@ -5,7 +5,7 @@ import re._parser as sre_parse
 
 from community import hooks
 from community.extensions import db
-from community.privacy_scrub import Scrubber
+from community.privacy.scrub import Scrubber
 from community.services import privacy
 
 

@@ -12,7 +12,7 @@ from community.extensions import db
 from community.models import OutboxMessage, PostRevision
 from community.notifications.mail import text_part
 from community.notifications.models import MailMessage
-from community.privacy_models import PrivacyLog
+from community.privacy.models import PrivacyLog
 from community.services import privacy, threads
 from tests.conftest import login
 from tests.search.helpers import titles

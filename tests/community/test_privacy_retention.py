@@ -11,7 +11,7 @@ from community import clock, outbox
 from community.extensions import db
 from community.models import LoginAttempt, MailMessage
 from community.models.accounts import Registration
-from community.privacy_models import DataExport
+from community.privacy.models import DataExport
 from community.services import privacy
 from tests.conftest import PASSWORD, login
 

@@ -19,7 +19,7 @@ import re
 from markupsafe import escape
 from sqlalchemy import cast, or_, select
 
-from .extensions import db
+from ..extensions import db
 
 # Needles are the first characters of an old text: long enough to be rare, short
 # enough that LIKE stays cheap whatever was erased.

@@ -7,9 +7,9 @@ rewritten its own (community/services/privacy.py), in the same transaction.
 """
 from sqlalchemy import or_, select
 
-from .extensions import db
-from .models import MailMessage, Notification, OutboxMessage
-from .privacy_scrub import rewrite_json, rows_containing, scrub_mail
+from ..extensions import db
+from ..models import MailMessage, Notification, OutboxMessage
+from .scrub import rewrite_json, rows_containing, scrub_mail
 
 
 def scrub(scrubber, post_ids=(), thread_ids=(), actor_ids=(), counts=None):

@@ -18,15 +18,15 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from . import clock, outbox
-from .errors import NotFound
-from .extensions import db
-from .models import User
-from .notifications import notify
-from .notifications.links import site_path
-from .permissions import require
-from .privacy_models import DataExport
-from .services import privacy
+from .. import clock, outbox
+from ..errors import NotFound
+from ..extensions import db
+from ..models import User
+from ..notifications import notify
+from ..notifications.links import site_path
+from ..permissions import require
+from .models import DataExport
+from ..services import privacy
 
 KIND = "privacy.export"
 # A member who asks again within this time gets the export they already have.

@@ -6,7 +6,7 @@ from wtforms import BooleanField, PasswordField, SelectField, SubmitField, TextA
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
-from .services.privacy import REDACTABLE_KINDS
+from ..services.privacy import REDACTABLE_KINDS
 
 CONFIRM = _l("Please confirm that you understand this.")
 

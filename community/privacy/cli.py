@@ -5,11 +5,12 @@ import os
 import click
 from flask.cli import AppGroup
 
-from . import privacy_exports, privacy_retention
-from .cli import users_cli
-from .errors import ServiceError
-from .extensions import db
-from .services import accounts, privacy
+from . import exports as privacy_exports
+from . import retention as privacy_retention
+from ..cli import users_cli
+from ..errors import ServiceError
+from ..extensions import db
+from ..services import accounts, privacy
 
 privacy_cli = AppGroup("privacy", help="What is held about members, and for how long.")
 

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 
-from . import hooks
-from .services import privacy
+from .. import hooks
+from ..services import privacy
 
 
 @dataclass(frozen=True)

@@ -4,11 +4,11 @@ reader's language is shown in the other one; not written at all, it says so."""
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from . import clock, markup
-from .errors import NotFound, ValidationError
-from .extensions import db
-from .permissions import require
-from .privacy_models import LegalPage
+from .. import clock, markup
+from ..errors import NotFound, ValidationError
+from ..extensions import db
+from ..permissions import require
+from .models import LegalPage
 
 PAGES = {"imprint": _l("Imprint"), "privacy": _l("Privacy policy")}
 LOCALES = ("de", "en")

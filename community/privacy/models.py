@@ -10,8 +10,8 @@ from datetime import datetime
 from sqlalchemy import UniqueConstraint
 from sqlalchemy.orm import Mapped, deferred, mapped_column
 
-from .clock import now
-from .extensions import db
+from ..clock import now
+from ..extensions import db
 
 
 class DataExport(db.Model):

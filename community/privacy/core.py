@@ -5,9 +5,9 @@ revisions. Registered like any feature's parts (``register`` below), before them
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, or_, select
 
-from . import hooks, markup
-from .extensions import db
-from .models import (
+from .. import hooks, markup
+from ..extensions import db
+from ..models import (
     ApiToken,
     CategorySubscription,
     LoginAttempt,
@@ -21,13 +21,13 @@ from .models import (
     ThreadSubscription,
     Vote,
 )
-from .notifications import delivery, digest, mail
-from .notifications.kinds import headline
-from .notifications.mentions import find_mentions, name_key
-from .privacy_models import DataExport, PrivacyLog
-from .services import privacy
-from .services.privacy import ExportPart
-from .text import slugify
+from ..notifications import delivery, digest, mail
+from ..notifications.kinds import headline
+from ..notifications.mentions import find_mentions, name_key
+from .models import DataExport, PrivacyLog
+from ..services import privacy
+from ..services.privacy import ExportPart
+from ..text import slugify
 
 # A deleted post's text is replaced in the copies (helpdesk payloads, desk timelines)
 # only when it is long enough to be its own: "Thanks!" is in many people's posts.
@@ -131,7 +131,7 @@ def _notifications(user):
 
 
 def _notification_settings(user):
-    from .notifications.preferences import preferences
+    from ..notifications.preferences import preferences
     watched = db.session.scalars(select(ThreadSubscription).where(
         ThreadSubscription.user_id == user.id).order_by(ThreadSubscription.id))
     categories = db.session.scalars(select(CategorySubscription).where(

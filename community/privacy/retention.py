@@ -14,14 +14,14 @@ from datetime import timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
-from . import clock, outbox
-from .extensions import db
-from .models import LoginAttempt, MailMessage, Notification, OutboxMessage, Post, User
-from .models.accounts import Registration
-from .privacy_models import DataExport, PrivacyLog
-from .services import privacy
-from .services.accounts import network_of
-from .services.privacy import RetentionRule
+from .. import clock, outbox
+from ..extensions import db
+from ..models import LoginAttempt, MailMessage, Notification, OutboxMessage, Post, User
+from ..models.accounts import Registration
+from .models import DataExport, PrivacyLog
+from ..services import privacy
+from ..services.accounts import network_of
+from ..services.privacy import RetentionRule
 
 BATCH = 5000
 
