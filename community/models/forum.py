@@ -184,3 +184,13 @@ class PageVersion(db.Model):
 
     name: Mapped[str] = mapped_column(db.String(40), primary_key=True)
     version: Mapped[int] = mapped_column(default=0)
+
+
+class ReadMark(db.Model):
+    """Where a member stopped reading a thread: the time of the newest post they have
+    seen on it (community/services/read_marks.py). One row per member and thread read."""
+    __tablename__ = "read_marks"
+
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"), primary_key=True)
+    thread_id: Mapped[int] = mapped_column(db.ForeignKey("threads.id"), primary_key=True)
+    read_until: Mapped[datetime] = mapped_column(db.DateTime)

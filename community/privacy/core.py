@@ -17,6 +17,7 @@ from ..models import (
     OutboxMessage,
     Post,
     PostRevision,
+    ReadMark,
     Thread,
     ThreadSubscription,
     Vote,
@@ -96,6 +97,13 @@ def _votes(user):
                 .order_by(Vote.id))]
 
 
+def _read_marks(user):
+    return [{"thread_id": thread_id, "read_until": iso(at)}
+            for thread_id, at in db.session.execute(
+                select(ReadMark.thread_id, ReadMark.read_until)
+                .where(ReadMark.user_id == user.id).order_by(ReadMark.thread_id))]
+
+
 def _tokens(user):
     """Names and dates only: never the hash, nor the prefix (a piece of the secret)."""
     return [{"name": t.name, "created_at": iso(t.created_at), "last_used_at": iso(t.last_used_at),
@@ -171,6 +179,8 @@ PARTS = (
     ExportPart("posts", _l("Your posts, each with its earlier versions"),
                ("posts", "post_revisions"), _posts),
     ExportPart("votes", _l("Answers you marked helpful"), ("votes",), _votes),
+    ExportPart("read_marks", _l("Where you stopped reading each thread"), ("read_marks",),
+               _read_marks),
     ExportPart("api_tokens", _l("Your API tokens (names and dates, never the tokens)"),
                ("api_tokens",), _tokens),
     ExportPart("logins", _l("Your logins"), ("login_attempts",), _logins),
@@ -196,7 +206,8 @@ def erase(erasure):
             (NotificationPreference, NotificationPreference.user_id == user.id, "settings"),
             (ThreadSubscription, ThreadSubscription.user_id == user.id, "settings"),
             (CategorySubscription, CategorySubscription.user_id == user.id, "settings"),
-            (DataExport, DataExport.user_id == user.id, "exports")):
+            (DataExport, DataExport.user_id == user.id, "exports"),
+            (ReadMark, ReadMark.user_id == user.id, "read_marks")):
         erasure.count(what, db.session.execute(delete(model).where(condition)).rowcount)
     _drop_own_notifications(erasure)
     if erasure.delete_posts:

@@ -1,8 +1,9 @@
 """Home page, category pages and category feeds."""
 from flask import Blueprint, current_app, make_response, render_template, request
+from flask_login import current_user
 
 from .. import page_cache
-from ..services import categories, listing
+from ..services import categories, listing, read_marks
 
 bp = Blueprint("forum", __name__)
 bp.record_once(lambda state: page_cache.init_app(state.app))
@@ -22,7 +23,8 @@ def home():
     else:
         threads = listing.recent_threads(limit=15)
     return render_template("community/home.html", categories=categories.all_categories(),
-                           recent=threads, show=show)
+                           recent=threads, show=show,
+                           new_replies=read_marks.with_new_replies(current_user, threads))
 
 
 @bp.route("/c/<slug>")
@@ -36,7 +38,8 @@ def category(slug):
                                 per_page=current_app.config["THREADS_PER_PAGE"])
     return render_template("community/category.html", category=category, page=page,
                            filter=filter_, sort=sort, filters=listing.FILTERS,
-                           sorts=listing.SORTS)
+                           sorts=listing.SORTS,
+                           new_replies=read_marks.with_new_replies(current_user, page.items))
 
 
 @bp.route("/c/<slug>/feed.atom")

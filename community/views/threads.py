@@ -6,8 +6,8 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from .. import markup, page_cache
-from ..services import categories, listing, threads
-from ..errors import Conflict, Forbidden, RateLimited, ValidationError
+from ..services import categories, listing, read_marks, threads
+from ..errors import Conflict, Forbidden, NotFound, RateLimited, ValidationError
 from ..extensions import db
 from ..forms import ActionForm, AskForm, EditForm, ReplyForm, apply_errors, confirmations
 from ..notifications import service as notifications
@@ -45,11 +45,32 @@ def show(thread_id, slug=None, reply_form=None, status=200, preview=None):
     if slug != view.thread.slug and request.method == "GET":
         return redirect(thread_url(view.thread, page=page), code=301)
     me = current_user._get_current_object()
+    new_elsewhere = False
     if me.is_authenticated:
         notifications.mark_thread_read(me, view.thread)  # the bell below shows the rest
+        shown = [view.question, *view.replies.items] + ([view.accepted] if view.accepted else [])
+        before = read_marks.note(me, view.thread, shown)
+        # Replies newer than the member's mark, and not all on this page: lead to them.
+        newest_here = max(p.created_at for p in shown)
+        new_elsewhere = (before is not None and view.thread.last_activity_at > before
+                         and view.thread.last_activity_at > newest_here)
     return render_template("community/thread.html", view=view, thread=view.thread, me=me,
                            reply_form=reply_form or ReplyForm(), action_form=ActionForm(),
-                           preview=preview), status
+                           preview=preview, new_elsewhere=new_elsewhere), status
+
+
+@bp.route("/t/<int:thread_id>/new")
+@login_required
+def first_new(thread_id):
+    """The first reply the member has not seen yet (or the thread's last page)."""
+    thread = threads.get_thread(thread_id)
+    if not can(current_user, "view_thread", thread):   # as the thread page: no such thread
+        raise NotFound(_("This thread does not exist."))
+    post = read_marks.first_new(current_user, thread)
+    if post is None:
+        return redirect(thread_url(thread))
+    return redirect(post_url(post, thread, page=listing.post_page(post, current_user,
+                                                                   _per_page())))
 
 
 @bp.route("/p/<int:post_id>")

@@ -145,6 +145,10 @@ _SMALL_TARGETS = """(min) => {
       && ['P', 'LI', 'SPAN', 'BLOCKQUOTE'].includes(parent.tagName)
       && parent.textContent.trim() !== el.textContent.trim();
     if (inText) continue;
+    // A checkbox's or radio's label toggles it: the label is part of its target (WCAG 2.5.5).
+    const labelled = (el.type === 'checkbox' || el.type === 'radio') && [...(el.labels || [])]
+      .some(label => label.getBoundingClientRect().height >= min);
+    if (labelled) continue;
     const text = (el.textContent || el.name || '').trim().slice(0, 30);
     if (box.width < min || box.height < min)
       found.push(`${el.tagName.toLowerCase()}.${el.className || ''} "${text}" `

@@ -272,3 +272,43 @@ def test_an_agent_answers_a_ticket_on_a_desktop_and_on_a_phone(live_server, open
             phone.locator("#official-reply-form [name=submit]").click()
             expect(phone.locator(".flash")).to_contain_text("Your official reply is in the thread.")
         phone.context.close()
+
+
+def test_a_moderator_works_the_queue_on_a_phone(live_app, live_server, open_page, shots):
+    """Issue 14's journey "moderator works the queue on a phone": a flagged answer is
+    read and decided with the thumb, in English and German."""
+    from playwright.sync_api import expect
+
+    from moderation.services import flags
+    from tests.e2e.conftest import small_targets
+
+    with live_app.app_context():
+        carla = accounts.find_by_email("carla@example.com")
+        roaming = threads.create_thread(carla, categories.all_categories()[0],
+                                        "Which roaming zone is Switzerland?",
+                                        "I travel to Zurich next week.")
+        replies = []
+        for locale in LOCALES:
+            replies.append(threads.reply(accounts.find_by_email("bruno@example.com"), roaming,
+                                         f"Buy cheap gold at example dot com ({locale})"))
+        db.session.commit()
+        for post in replies:
+            flags.flag_post(carla, post, "spam")
+        db.session.commit()
+        db.session.remove()
+
+    for locale in LOCALES:
+        page = open_page("phone", locale)
+        log_in(page, live_server, "mona@example.com")
+        page.goto(live_server + "/mod")
+        item = page.locator("article.review-item").filter(has_text=f"({locale})")
+        expect(item).to_be_visible()
+        expect(item).to_contain_text("Buy cheap gold")
+        check_page(page, ("queue", locale))
+        assert small_targets(page) == [], (locale, small_targets(page))
+        shots(page, f"queue-phone-{locale}")
+        item.locator("button[value=dismiss]").tap()
+        page.wait_for_load_state("load")
+        expect(page.locator("article.review-item").filter(has_text=f"({locale})")).to_have_count(0)
+        check_page(page, ("queue after a decision", locale))
+        page.context.close()
