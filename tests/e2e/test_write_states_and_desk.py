@@ -2,7 +2,8 @@
 the notice instead of the forms; drafts survive a reload and go once posted; a refused
 form's error summary takes the focus; an agent answers a ticket on a desktop (the facts
 to the right of the thread) and on a phone (the facts folded above it), and moves
-through the queue with j and k. axe-core finds nothing critical or serious on these
+through the queue with j and k; a moderator decides a flag in the queue on a phone and a
+desktop. axe-core finds nothing critical or serious on these
 pages, in English and German, and no page scrolls sideways on the phone.
 
 Screenshots go to $E2E_SCREENSHOTS (a folder CI keeps), else to the test's tmp folder.
@@ -275,40 +276,43 @@ def test_an_agent_answers_a_ticket_on_a_desktop_and_on_a_phone(live_server, open
 
 
 def test_a_moderator_works_the_queue_on_a_phone(live_app, live_server, open_page, shots):
-    """Issue 14's journey "moderator works the queue on a phone": a flagged answer is
-    read and decided with the thumb, in English and German."""
+    """Issue 14's journey "moderator works the queue on a phone" (and on a desktop): a
+    flagged answer is read and decided, in English and German."""
     from playwright.sync_api import expect
 
     from moderation.services import flags
     from tests.e2e.conftest import small_targets
 
+    runs = [(size, locale) for size in SIZES for locale in LOCALES]
     with live_app.app_context():
         carla = accounts.find_by_email("carla@example.com")
         roaming = threads.create_thread(carla, categories.all_categories()[0],
                                         "Which roaming zone is Switzerland?",
                                         "I travel to Zurich next week.")
-        replies = []
-        for locale in LOCALES:
-            replies.append(threads.reply(accounts.find_by_email("bruno@example.com"), roaming,
-                                         f"Buy cheap gold at example dot com ({locale})"))
+        replies = [threads.reply(accounts.find_by_email("bruno@example.com"), roaming,
+                                 f"Buy cheap gold at example dot com ({size} {locale})")
+                   for size, locale in runs]
         db.session.commit()
         for post in replies:
             flags.flag_post(carla, post, "spam")
         db.session.commit()
         db.session.remove()
 
-    for locale in LOCALES:
-        page = open_page("phone", locale)
+    for size, locale in runs:
+        page = open_page(size, locale)
         log_in(page, live_server, "mona@example.com")
         page.goto(live_server + "/mod")
-        item = page.locator("article.review-item").filter(has_text=f"({locale})")
+        mine = f"({size} {locale})"
+        item = page.locator("article.review-item").filter(has_text=mine)
         expect(item).to_be_visible()
         expect(item).to_contain_text("Buy cheap gold")
-        check_page(page, ("queue", locale))
-        assert small_targets(page) == [], (locale, small_targets(page))
-        shots(page, f"queue-phone-{locale}")
-        item.locator("button[value=dismiss]").tap()
+        check_page(page, ("queue", size, locale))
+        if size == "phone":
+            assert small_targets(page) == [], (locale, small_targets(page))
+        shots(page, f"queue-{size}-{locale}")
+        button = item.locator("button[value=dismiss]")
+        button.tap() if size == "phone" else button.click()
         page.wait_for_load_state("load")
-        expect(page.locator("article.review-item").filter(has_text=f"({locale})")).to_have_count(0)
-        check_page(page, ("queue after a decision", locale))
+        expect(page.locator("article.review-item").filter(has_text=mine)).to_have_count(0)
+        check_page(page, ("queue after a decision", size, locale))
         page.context.close()
