@@ -40,7 +40,7 @@ from flask import current_app
 from sqlalchemy import and_, delete, select, true, update
 from sqlalchemy.exc import InterfaceError, OperationalError
 
-from . import clock, dbutil, hooks
+from . import clock, dbutil, hooks, logging_setup
 from .extensions import db
 from .models import OutboxMessage
 from .models.outbox import PeriodicRun
@@ -148,24 +148,27 @@ def run(claim):
     fn = _handler(row.kind)
     retry = _retry.set(attempts > 1 or row.last_error is not None)
     running = _running.set(claim)
-    try:
-        if fn is None:
-            raise LookupError(f"no handler registered for {row.kind!r} (feature switched off?)")
-        fn(dict(row.payload or {}))
-    except RetryLater as exc:
-        db.session.rollback()
-        finish(claim, row, attempts=OutboxMessage.attempts - 1,  # a put-off is no attempt
-                run_after=clock.now() + (timedelta(seconds=exc.seconds) if exc.seconds
-                                         else backoff(attempts)),
-                last_error=str(exc))
-        return False
-    except Exception as exc:  # noqa: BLE001 - any failure is retried, never lost
-        db.session.rollback()
-        _failed(claim, row, attempts, exc)
-        return False
-    finally:
-        _retry.reset(retry)
-        _running.reset(running)
+    # Every line logged while the row runs (its failure too) names the row.
+    with logging_setup.outbox_row(row.kind, row.key):
+        try:
+            if fn is None:
+                raise LookupError(f"no handler registered for {row.kind!r} "
+                                  "(feature switched off?)")
+            fn(dict(row.payload or {}))
+        except RetryLater as exc:
+            db.session.rollback()
+            finish(claim, row, attempts=OutboxMessage.attempts - 1,  # a put-off is no attempt
+                   run_after=clock.now() + (timedelta(seconds=exc.seconds) if exc.seconds
+                                            else backoff(attempts)),
+                   last_error=str(exc))
+            return False
+        except Exception as exc:  # noqa: BLE001 - any failure is retried, never lost
+            db.session.rollback()
+            _failed(claim, row, attempts, exc)
+            return False
+        finally:
+            _retry.reset(retry)
+            _running.reset(running)
     return finish(claim, row, status="done", done_at=clock.now(), last_error=None)
 
 

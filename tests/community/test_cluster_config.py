@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 from webtest import TestApp
 
-from community import config
+from community import config, outbox
 from community.config import SettingError
 from community.extensions import db
 from community.logging_setup import outbox_row
@@ -191,6 +191,21 @@ def test_json_logs_carry_the_request_id_user_endpoint_and_duration(make_app, cap
         [line] = _json_lines(capsys.readouterr().err)
         assert line == {**line, "kind": "notifications.send", "key": "mail:17",
                         "message": "SMTP server busy", "level": "WARNING"}
+
+        # The worker names the row it runs on every line, its handler's and its failure's.
+        def flaky(payload):
+            logging.getLogger("community.tests").warning("helpdesk slow for %s", payload["n"])
+            raise ConnectionError("helpdesk unreachable")
+        with app.app_context():
+            outbox.register_handler(app, "tests.flaky", flaky)
+            outbox.enqueue("tests.flaky", {"n": 7}, key="flaky:7")
+            db.session.commit()
+            capsys.readouterr()
+            outbox.drain()
+        lines = [e for e in _json_lines(capsys.readouterr().err) if e.get("kind")]
+        assert [e["message"] for e in lines][0] == "helpdesk slow for 7"
+        assert len(lines) >= 2 and all(e["kind"] == "tests.flaky" and e["key"] == "flaky:7"
+                                       for e in lines)
     finally:
         root = logging.getLogger()
         for handler in [h for h in root.handlers if getattr(h, "forum_handler", False)]:
