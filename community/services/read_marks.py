@@ -16,6 +16,15 @@ def _signed_in(user):
     return user is not None and user.is_authenticated
 
 
+def read(user, thread, posts):
+    """``user`` sees ``posts`` of ``thread`` (a page of it): move their mark forward.
+    Returns whether replies they had not seen before are on another page (the page
+    then leads to the first of them); never on a first visit."""
+    before = note(user, thread, posts)
+    return (before is not None and thread.last_activity_at > before
+            and thread.last_activity_at > max(p.created_at for p in posts))
+
+
 def note(user, thread, posts):
     """``user`` saw ``posts`` of ``thread``: move their mark forward to the newest of
     them (never back). Returns the mark as it was before (None: first visit)."""

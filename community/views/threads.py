@@ -49,11 +49,7 @@ def show(thread_id, slug=None, reply_form=None, status=200, preview=None):
     if me.is_authenticated:
         notifications.mark_thread_read(me, view.thread)  # the bell below shows the rest
         shown = [view.question, *view.replies.items] + ([view.accepted] if view.accepted else [])
-        before = read_marks.note(me, view.thread, shown)
-        # Replies newer than the member's mark, and not all on this page: lead to them.
-        newest_here = max(p.created_at for p in shown)
-        new_elsewhere = (before is not None and view.thread.last_activity_at > before
-                         and view.thread.last_activity_at > newest_here)
+        new_elsewhere = read_marks.read(me, view.thread, shown)
     return render_template("community/thread.html", view=view, thread=view.thread, me=me,
                            reply_form=reply_form or ReplyForm(), action_form=ActionForm(),
                            preview=preview, new_elsewhere=new_elsewhere), status
