@@ -22,31 +22,38 @@ from sqlalchemy import delete, func, select, update
 from community import clock, events
 from community.extensions import db
 from community.permissions import require
+from community.security import signing_keys
 
 from ..models import DeflectionDay, SuggestionOpen
 
 DRAFT = re.compile(r"([0-9a-f]{12})-([0-9a-f]{16})")
 
 
-def _signature(user_id, nonce):
-    key = current_app.config["SECRET_KEY"].encode()
+def _signature(user_id, nonce, key=None):
+    key = (key or current_app.config["SECRET_KEY"]).encode()
     message = f"search-draft:{user_id}:{nonce}".encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:16]
 
 
 def issue_draft(user):
-    """A new ask session's token, valid for ``user`` only (29 characters)."""
+    """A new ask session's token, valid for ``user`` only (29 characters), signed with
+    the current secret key."""
     nonce = secrets.token_hex(6)
     return f"{nonce}-{_signature(getattr(user, 'id', None), nonce)}"
 
 
 def valid_draft(user, raw):
-    """``raw`` if it is an ask session token issued to ``user``, else None."""
+    """``raw`` if it is an ask session token issued to ``user``, else None. A token
+    signed before a key rotation stays valid while its key is in
+    ``FORUM_SECRET_KEY_FALLBACKS`` (an ask form open in a browser keeps counting)."""
     match = DRAFT.fullmatch((raw or "").strip())
     if not match or not getattr(user, "is_authenticated", False):
         return None
     nonce, signature = match.groups()
-    return raw.strip() if hmac.compare_digest(signature, _signature(user.id, nonce)) else None
+    # Every key is tried (no early exit), so the time taken says nothing about which.
+    matches = [hmac.compare_digest(signature, _signature(user.id, nonce, key))
+               for key in signing_keys()]
+    return raw.strip() if any(matches) else None
 
 
 def record_open(user, thread, draft):
