@@ -87,7 +87,8 @@ SETTINGS = [
             "`instance/secret_key`."),
     _core("FORUM_SECRET_KEY_FALLBACKS", "SECRET_KEY_FALLBACKS", "", _features,
             "Comma-separated earlier secret keys, still accepted (sessions, CSRF tokens, "
-            "unsubscribe links) while a new `FORUM_SECRET_KEY` takes over (key rotation)."),
+            "unsubscribe links, open ask forms) while a new `FORUM_SECRET_KEY` takes over "
+            "(key rotation)."),
     _core("FORUM_FEATURES", "FORUM_FEATURES", "moderation,search,agent_bridge", _features,
             "Comma-separated feature packages to load; the core runs with none."),
     _core("FORUM_SITE_NAME", "SITE_NAME", "Customer Community", str,

@@ -61,3 +61,14 @@ class ContactConsent(db.Model):
 
     user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"), primary_key=True)
     granted_at: Mapped[datetime] = mapped_column(db.DateTime, default=now)
+
+
+class Pseudonym(db.Model):
+    """The pseudonymous address a helpdesk knows a customer by, kept once made: it stays
+    the same for the customer across secret key rotations, and every host sends it."""
+    __tablename__ = "bridge_pseudonyms"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(db.ForeignKey("users.id"), unique=True)
+    address: Mapped[str] = mapped_column(db.String(254))
+    made_at: Mapped[datetime] = mapped_column(db.DateTime, default=now)

@@ -42,3 +42,7 @@ class PeriodicRun(db.Model):
     name: Mapped[str] = mapped_column(db.String(120), unique=True)
     next_run_at: Mapped[datetime] = mapped_column(db.DateTime)
     last_run_at: Mapped[datetime | None] = mapped_column(db.DateTime)
+    # How long the last run took (from last_run_at), and when a run last ended without
+    # an error: read by /metrics, the same on every host.
+    last_duration_seconds: Mapped[float | None] = mapped_column(db.Float)
+    last_succeeded_at: Mapped[datetime | None] = mapped_column(db.DateTime)
