@@ -1,22 +1,38 @@
 """Similar questions: threads that may already answer what someone is about to ask.
 
-The query is every word of the title plus the most distinctive words of the body
-(term frequency × inverse document frequency), each matching any of its stems in
-the title, question, answers and compound parts of existing threads, weighted as
-tuned on the SemEval-2016 question–question set (bench/search_quality.py,
-bench/RESULTS.md).
+Two stages, both above the backend seam (so the Whoosh and the PostgreSQL backends
+rank alike):
+
+1. Retrieval: every word of the title plus the most distinctive words of the body
+   (term frequency × inverse document frequency), each matching any of its stems in
+   the title, question, answers and compound parts of existing threads: BM25F
+   (search/engine/scoring.py, pg_search.py), with the solved/official bonus of
+   ``ranking.py`` applied by the index.
+2. Reranking of the best ``RERANK_DEPTH``: each candidate's relevance becomes its
+   BM25F share of the best one plus ``QUESTION_SIMILARITY`` × the cosine similarity
+   of the asked question (title and text) and the candidate's question (title and
+   text, read from the database, the first ``RERANK_BODY_CHARS``), over stems
+   weighted by their inverse document frequency in the index. BM25F sums evidence
+   over long threads and their answers; the cosine asks whether the two questions
+   are about the same thing, length-normalised. The bonus stays a factor of the
+   result.
+
+The weights were chosen on the SemEval-2016 question–question training questions
+and confirmed on the dev questions (bench/search_quality.py, bench/RESULTS.md).
 """
 import math
 from collections import Counter
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import and_, exists, select
+from sqlalchemy.orm import aliased
 from whoosh import query as Q
 
 from community.extensions import db
 from community.models import Post, Thread
 
 from ..engine import analysis, backends, reader
+from . import ranking
 
 # Field weights of the similarity query (see bench/RESULTS.md for how they were chosen).
 FIELDS = (("title", 1.0), ("body", 1.0), ("answers", 0.6), ("parts", 0.3))
@@ -29,6 +45,12 @@ MAX_BODY_CHARS = 5000
 PHRASE_BOOST = 0.0
 # Suggestions scoring below this share of the best one are noise, not suggestions.
 MIN_SHARE = 0.25
+# Reranking (see the module's docstring): how many of the best BM25F matches, how much
+# of each candidate's question is read, and the weight of the questions' cosine
+# similarity beside the BM25F share (1.0: chosen on train, bench/RESULTS.md).
+RERANK_DEPTH = 50
+RERANK_BODY_CHARS = 2000
+QUESTION_SIMILARITY = 1.0
 
 
 @dataclass
@@ -79,15 +101,85 @@ def similarity_query(searcher, title, body="", body_terms=BODY_TERMS, fields=FIE
     return Q.Or(groups) if groups else None
 
 
-def scored_ids(searcher, title, body="", limit=50, only=None, **params):
-    """[(thread_id, score)] best first, straight from the index; ``only`` (a query)
-    restricts the threads considered without changing their scores."""
+def scored_ids(searcher, title, body="", limit=50, only=None,
+               question_similarity=QUESTION_SIMILARITY, depth=RERANK_DEPTH, **params):
+    """[(thread_id, score)] best first: BM25F from the index, the best ``depth``
+    reranked (``question_similarity`` 0: not reranked); ``only`` (a query) restricts
+    the threads considered without changing their scores."""
     q = similarity_query(searcher, title, body, **params)
     if q is None:
         return []
     ranker = searcher.ranker()
-    _, top = ranker.top(q, limit, ranker.docs(only))
-    return [(int(searcher.stored_fields(docnum)["thread_id"]), score) for docnum, score in top]
+    wanted = max(limit, depth) if question_similarity else limit
+    _, top = ranker.top(q, wanted, ranker.docs(only))
+    hits = [(int(searcher.stored_fields(docnum)["thread_id"]), score) for docnum, score in top]
+    if question_similarity and hits:
+        best = hits[0][1] or 1.0
+        reranked = rerank(searcher, title, body, hits[:depth], question_similarity)
+        # Beyond the reranked ones (only when more than ``depth`` are asked for): their
+        # BM25F share, never above the last reranked thread.
+        floor = reranked[-1][1] if reranked else 1.0
+        hits = reranked + [(tid, min(floor, score / best)) for tid, score in hits[depth:]]
+    return hits[:limit]
+
+
+def _weights(searcher, text, idf):
+    """``{stem: weight}`` of a text: (1 + log tf) × idf per stem, a word's stems
+    sharing its count (German and English stems of one word)."""
+    counts = Counter()
+    for _, _, stems in analysis.terms(text):
+        for stem in stems:
+            counts[stem] += 1.0 / len(stems)
+    return {stem: (1 + math.log(n)) * idf(stem) for stem, n in counts.items()}
+
+
+def cosine(a, b):
+    if not a or not b:
+        return 0.0
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(w * b.get(stem, 0.0) for stem, w in a.items())
+    return dot / math.sqrt(sum(w * w for w in a.values()) * sum(w * w for w in b.values()))
+
+
+def candidate_questions(thread_ids):
+    """``{thread_id: (title, question text, bonus)}`` of the candidates, in one query;
+    ``bonus`` as ``ranking.bonus`` (the factor the index applied to the score)."""
+    official = aliased(Post)
+    has_official = exists().where(and_(official.thread_id == Thread.id, official.is_official,
+                                       official.visibility == "visible"))
+    rows = db.session.execute(
+        select(Thread.id, Thread.title, Thread.accepted_post_id.is_not(None),
+               has_official, Post.body)
+        .join(Post, Post.id == Thread.first_post_id)
+        .where(Thread.id.in_(thread_ids)))
+    return {tid: (title, (text or "")[:RERANK_BODY_CHARS], ranking.bonus(solved, official))
+            for tid, title, solved, official, text in rows}
+
+
+def rerank(searcher, title, body, hits, weight=QUESTION_SIMILARITY):
+    """``hits`` ([(thread_id, BM25F score with the bonus)], best first) ordered by
+    (BM25F share of the best + ``weight`` × cosine of the two questions) × bonus."""
+    documents, idfs = searcher.doc_count(), {}
+
+    def idf(stem):
+        if stem not in idfs:
+            df = searcher.doc_frequency("title", stem) + searcher.doc_frequency("body", stem)
+            idfs[stem] = math.log(1 + documents / (1 + df))
+        return idfs[stem]
+
+    asked = _weights(searcher, f"{title} {body}", idf)
+    questions = candidate_questions([tid for tid, _ in hits])
+    best = hits[0][1] or 1.0
+    scored = []
+    for tid, score in hits:
+        if tid not in questions:      # gone from the database since it was indexed
+            continue
+        other_title, other_body, factor = questions[tid]
+        similarity = cosine(asked, _weights(searcher, f"{other_title} {other_body}", idf))
+        scored.append((tid, (score / factor / best + weight * similarity) * factor))
+    scored.sort(key=lambda hit: -hit[1])
+    return scored
 
 
 def similar(title, body="", limit=5, exclude=None):
