@@ -39,12 +39,13 @@ def _init_web(app):
 
     from community import hooks as core_hooks
 
-    from . import api, hooks, views
+    from . import api, hooks, metrics, views
     from .services import public_data
     views.init_app(app)
     api.init_app(app)
     core_hooks.add(app, "template.thread_banner", hooks.thread_banner)
     core_hooks.add(app, "write.check", public_data.check_write)
+    core_hooks.add(app, "metrics.collect", metrics.escalations)
     app.jinja_env.filters["bridge_duration"] = lambda seconds: (
         "–" if seconds is None else format_timedelta(timedelta(seconds=seconds), threshold=1.5))
     core_hooks.add(app, "nav.link", ("agent_bridge.desk", _l("Desk"), "use_desk"))

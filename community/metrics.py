@@ -8,8 +8,10 @@ Two kinds of figures:
   mode, see deploy/gunicorn.conf.py);
 - read from the database at scrape time, so every host reports the same: the outbox
   backlog, oldest waiting row, retries and failures by kind (one query), each
-  worker's heartbeat, and what the features add through the ``metrics.collect``
-  hook (``Reading``s).
+  worker's heartbeat, each periodic job's last run (``periodic_runs``: its age, its
+  duration, its last success), and what the features add through the
+  ``metrics.collect`` hook (``Reading``s: the agent bridge's escalations and
+  connector health).
 
 Only addresses in ``FORUM_METRICS_ALLOW`` may read them (the client address after
 ``FORUM_PROXY_COUNT``'s proxies).
@@ -21,12 +23,13 @@ from dataclasses import dataclass, field
 
 from flask import current_app, g, request
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
-from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from sqlalchemy import case, func, select
 
-from . import clock, heartbeat, hooks
+from . import clock, heartbeat, hooks, outbox
 from .extensions import db
 from .models import OutboxMessage
+from .models.outbox import PeriodicRun
 
 log = logging.getLogger(__name__)
 
@@ -38,11 +41,13 @@ LATENCY = Histogram("forum_http_request_duration_seconds", "Time to answer a req
 
 @dataclass
 class Reading:
-    """One gauge value a feature reports through the ``metrics.collect`` hook."""
+    """One value a feature reports through the ``metrics.collect`` hook: a gauge, or
+    with ``type="counter"`` a count that only grows (exposed as ``<name>_total``)."""
     name: str     # e.g. forum_bridge_connector_up
     doc: str
     value: float
     labels: dict = field(default_factory=dict)
+    type: str = "gauge"
 
 
 def allowed(address):
@@ -82,7 +87,8 @@ class _Database:
     def collect(self):
         up = GaugeMetricFamily("forum_database_up", "1 when the database answered this scrape.")
         try:
-            families = [*outbox_families(), *worker_families(), *feature_families()]
+            families = [*outbox_families(), *worker_families(), *periodic_families(),
+                        *feature_families()]
         except Exception as error:  # noqa: BLE001 - the scrape still reports the rest
             db.session.rollback()
             log.warning("metrics from the database failed: %s", error)
@@ -136,13 +142,40 @@ def worker_families():
     return (seen,)
 
 
+def periodic_families():
+    """The periodic jobs the cluster runs once (escalation sweep, connector poll,
+    digests, ...), from their ``periodic_runs`` rows: when each last ran, how long
+    that took, and when one last ended without an error."""
+    now = clock.now()
+    duration = GaugeMetricFamily(
+        "forum_periodic_job_duration_seconds", "How long the last run of each periodic "
+        "job took (the escalation sweep: job=\"agent_bridge.sweep\").", labels=["job"])
+    last_run = GaugeMetricFamily("forum_periodic_job_last_run_age_seconds", "Seconds since "
+                                 "each periodic job last started.", labels=["job"])
+    succeeded = GaugeMetricFamily("forum_periodic_job_last_success_age_seconds", "Seconds "
+                                  "since a run of each periodic job last ended without an "
+                                  "error.", labels=["job"])
+    cluster_jobs = {name for name, job in outbox.periodic_jobs().items() if not job.each_worker}
+    for row in db.session.scalars(select(PeriodicRun).where(PeriodicRun.name.in_(cluster_jobs))
+                                  .order_by(PeriodicRun.name)):
+        if row.last_duration_seconds is not None:
+            duration.add_metric([row.name], row.last_duration_seconds)
+        if row.last_run_at is not None:
+            last_run.add_metric([row.name], max(0.0, (now - row.last_run_at).total_seconds()))
+        if row.last_succeeded_at is not None:
+            succeeded.add_metric([row.name],
+                                 max(0.0, (now - row.last_succeeded_at).total_seconds()))
+    return duration, last_run, succeeded
+
+
 def feature_families():
     families = {}
     for collect in hooks.registered("metrics.collect"):
         for reading in collect():
             labels = sorted(reading.labels)
-            family = families.setdefault(reading.name, GaugeMetricFamily(
-                reading.name, reading.doc, labels=labels))
+            kind = CounterMetricFamily if reading.type == "counter" else GaugeMetricFamily
+            family = families.setdefault(reading.name, kind(reading.name, reading.doc,
+                                                            labels=labels))
             family.add_metric([str(reading.labels[name]) for name in labels], reading.value)
     return families.values()
 

@@ -23,7 +23,9 @@ Handlers and periodic jobs (escalation sweep, digests) are registered per app by
 each package's ``init_app`` (``register_handler``, ``register_periodic``: the
 ``outbox.*`` hooks of community/hooks.py). A periodic job runs once per cluster:
 the worker whose conditional UPDATE moves the job's ``periodic_runs`` row forward
-runs it (with ``each_worker=True``, every worker process runs it, e.g. a heartbeat).
+runs it (with ``each_worker=True``, every worker process runs it, e.g. a heartbeat)
+and records on that row how long the run took and when one last succeeded (read by
+``/metrics``, the same on every host).
 Done rows are deleted after ``OUTBOX_KEEP_DAYS`` by the outbox's own periodic job.
 
 A worker may serve only some kinds (glob patterns over ``kind``, e.g. ``bridge.*``),
@@ -32,6 +34,7 @@ so that one slow peer, such as a helpdesk, holds up only the worker that serves 
 import contextvars
 import fnmatch
 import logging
+import time
 import traceback
 from dataclasses import dataclass
 from datetime import timedelta
@@ -279,13 +282,28 @@ def run_periodic(force=False, stop=None):
             break
         if not _take_turn(job, now, force):
             continue
+        started, succeeded = time.monotonic(), False
         try:
             job.func()
             db.session.commit()
+            succeeded = True
         except Exception as error:  # a failing job must not stop the worker ...
             db.session.rollback()
             if is_outage(error):
                 raise  # ... but a database that cannot be reached is the worker's to wait for
             log.exception("periodic job %s failed", job.name)
+        if not job.each_worker:
+            _record_run(job, time.monotonic() - started, succeeded)
         ran.append(job.name)
     return ran
+
+
+def _record_run(job, seconds, succeeded):
+    """How long the cluster's run of ``job`` took and whether it ended well, on its
+    ``periodic_runs`` row (``/metrics`` reads it, the same on every host); commits."""
+    values = {"last_duration_seconds": round(seconds, 6)}
+    if succeeded:
+        values["last_succeeded_at"] = clock.now()
+    db.session.execute(update(PeriodicRun).where(PeriodicRun.name == job.name).values(**values)
+                       .execution_options(synchronize_session=False))
+    db.session.commit()

@@ -14,7 +14,8 @@ def init_app(app):
     from flask_babel import lazy_gettext as _l
 
     from .. import events
-    from . import consent, hooks, models, outbound, permissions, polling, settings, views  # noqa: F401
+    from . import (consent, health, hooks, models, outbound, permissions,  # noqa: F401
+                   polling, settings, views)
 
     settings.apply(app)
     app.extensions["agent_bridge.connectors"] = {"settings": [s.key for s in settings.SETTINGS]}
@@ -24,5 +25,6 @@ def init_app(app):
     outbox.register_periodic(app, "bridge.connector_poll", polling.POLL_EVERY, polling.poll_job)
     core_hooks.add(app, "template.thread_banner", hooks.contact_banner)
     consent.register_privacy(app)
+    core_hooks.add(app, "metrics.collect", health.readings)
     core_hooks.add(app, "nav.link",
                    ("bridge_connectors.health_page", _l("Connectors"), "manage_connectors"))

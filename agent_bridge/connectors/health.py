@@ -4,9 +4,10 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from community import clock
+from community.metrics import Reading
 from community.errors import Conflict, NotFound
 from community.extensions import db
 from community.models import OutboxMessage
@@ -87,3 +88,60 @@ def retry(admin, row_id):
     log.info("admin %s retries delivery %s (%s) of connector %s", admin.id, row.id, row.key,
              current_app.config["BRIDGE_CONNECTOR"])
     return row
+
+
+# --- /metrics (the core's ``metrics.collect`` hook) ---------------------------------------
+
+def readings():
+    """Each connector's health, read from the database at scrape time (every host
+    reports the same; nothing asks the helpdesk): the configured connector, and any
+    other that still has deliveries waiting or failed, or a poll position."""
+    now = clock.now()
+    connector_of = OutboxMessage.payload["connector"].as_string()
+    figures = {}
+
+    def of(name):
+        return figures.setdefault(name, {"retrying": 0, "failed": 0, "success": None,
+                                         "poll_error": False})
+
+    of(registry.configured_name())
+    for name, status, count, erring in db.session.execute(
+            select(connector_of, OutboxMessage.status, func.count(),
+                   func.sum(case((OutboxMessage.last_error.is_not(None), 1), else_=0)))
+            .where(OutboxMessage.kind == KIND, OutboxMessage.status.in_(("pending", "failed")))
+            .group_by(connector_of, OutboxMessage.status)):
+        if status == "failed":
+            of(name)["failed"] += count
+        else:
+            of(name)["retrying"] += int(erring or 0)
+    for name, delivered_at in db.session.execute(
+            select(connector_of, func.max(OutboxMessage.done_at))
+            .where(OutboxMessage.kind == KIND, OutboxMessage.status == "done")
+            .group_by(connector_of)):
+        of(name)["success"] = delivered_at
+    for state in db.session.scalars(select(ConnectorState)):
+        figure = of(state.connector)
+        figure["poll_error"] = state.last_poll_error is not None
+        if state.last_poll_ok_at is not None:
+            figure["success"] = max(filter(None, (figure["success"], state.last_poll_ok_at)))
+    found = []
+    for name, figure in sorted(figures.items()):
+        labels = {"connector": name}
+        up = not figure["retrying"] and not figure["poll_error"]
+        found += [
+            Reading("forum_bridge_connector_up", "1 when the helpdesk took the connector's "
+                    "last deliveries and its last poll (0: a delivery waits for a retry, or "
+                    "the last poll failed).", 1 if up else 0, labels),
+            Reading("forum_bridge_connector_deliveries_retrying", "Deliveries to the "
+                    "helpdesk whose last attempt failed, waiting for their retry.",
+                    figure["retrying"], labels),
+            Reading("forum_bridge_connector_deliveries_failed", "Deliveries to the helpdesk "
+                    "failed for good (an admin retries them on /admin/connectors).",
+                    figure["failed"], labels)]
+        if figure["success"] is not None:
+            found.append(Reading(
+                "forum_bridge_connector_last_success_age_seconds", "Seconds since the "
+                "helpdesk last took a delivery or answered a poll (kept done deliveries "
+                "and the poll state; none before the first success).",
+                max(0.0, (now - figure["success"]).total_seconds()), labels))
+    return found
