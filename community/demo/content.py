@@ -907,3 +907,82 @@ day would help to spot which day something went wrong (like Jonas's backup probl
         "replies": [],
     },
 ]
+
+# Example imprint and privacy policy (Markdown), marked as examples: an operator replaces
+# them on the admin page "Data retention" before going live. The privacy policy page
+# adds the retention periods from the settings by itself.
+LEGAL_PAGES = {
+    ("imprint", "de"): """**Beispiel – bitte vor dem Start ersetzen.**
+
+## Angaben gemäß § 5 DDG
+
+Beispiel Telekommunikation GmbH
+Musterstraße 1
+10115 Berlin
+
+Vertreten durch die Geschäftsführung: Erika Mustermann
+Registergericht: Amtsgericht Berlin-Charlottenburg, HRB 000000
+USt-IdNr.: DE000000000
+
+## Kontakt
+
+E-Mail: community@example.com""",
+    ("imprint", "en"): """**Example – please replace before going live.**
+
+## Legal notice (§ 5 DDG)
+
+Beispiel Telekommunikation GmbH
+Musterstraße 1
+10115 Berlin, Germany
+
+Managing director: Erika Mustermann
+Register court: Amtsgericht Berlin-Charlottenburg, HRB 000000
+VAT ID: DE000000000
+
+## Contact
+
+E-mail: community@example.com""",
+    ("privacy", "de"): """**Beispiel – bitte vor dem Start ersetzen.**
+
+## Verantwortlicher
+
+Beispiel Telekommunikation GmbH (siehe Impressum). Datenschutzbeauftragte:
+datenschutz@example.com
+
+## Was wir verarbeiten und warum
+
+- **Ihr Konto** (Name, E-Mail-Adresse, Passwort als Hash): damit Sie Fragen stellen und
+  beantworten können (Art. 6 Abs. 1 lit. b DSGVO).
+- **Ihre Beiträge** sind öffentlich. Bitte schreiben Sie keine Vertrags-, Telefon- oder
+  Kontonummern hinein; das Forum warnt Sie, bevor so etwas öffentlich wird.
+- **Anfragen an das Support-Team** und private Angaben dazu sieht nur das Support-Team.
+- **IP-Adressen** nur zum Schutz vor Missbrauch (Anmeldeversuche, Registrierungen).
+
+## Ihre Rechte
+
+Sie können Ihre Daten in den Einstellungen jederzeit herunterladen (Art. 15, 20 DSGVO)
+und Ihr Konto löschen (Art. 17 DSGVO). Sie haben das Recht, sich bei einer
+Aufsichtsbehörde zu beschweren.""",
+    ("privacy", "en"): """**Example – please replace before going live.**
+
+## Controller
+
+Beispiel Telekommunikation GmbH (see the imprint). Data protection officer:
+datenschutz@example.com
+
+## What we process and why
+
+- **Your account** (name, e-mail address, password as a hash): so that you can ask and
+  answer (Art. 6(1)(b) GDPR).
+- **Your posts** are public. Please do not write contract, phone or account numbers in
+  them; the forum warns you before such data goes public.
+- **Requests to the support team** and the private details you give them are seen by the
+  support team only.
+- **IP addresses** only to protect against abuse (login attempts, registrations).
+
+## Your rights
+
+You can download your data on your settings page at any time (Art. 15 and 20 GDPR) and
+delete your account (Art. 17 GDPR). You have the right to complain to a supervisory
+authority.""",
+}

@@ -14,6 +14,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from .. import clock
+from ..privacy import pages as legal_pages
 from ..services import accounts, categories, threads
 from ..extensions import db
 from ..models import Category, Post, Thread, Vote
@@ -109,6 +110,13 @@ def _load_thread(spec, users, cats, base, result):
     return thread
 
 
+def _ensure_legal_pages(admin):
+    """The example imprint and privacy policy, where an admin has not written one."""
+    for (name, locale), body in content.LEGAL_PAGES.items():
+        if not legal_pages.source(name, locale):
+            legal_pages.save(admin, name, locale, body)
+
+
 def seed(if_empty=False):
     """Load the demo community; with ``if_empty`` do nothing when any category exists."""
     result = SeedResult(accounts=demo_accounts())
@@ -123,6 +131,7 @@ def seed(if_empty=False):
     for spec in content.THREADS:
         if EXTERNAL_PREFIX + spec["key"] not in existing:
             _load_thread(spec, users, cats, base, result)
+    _ensure_legal_pages(next(u for u in users.values() if u.role == "admin"))
     result.pending = db.session.scalar(
         select(db.func.count(Post.id)).join(Thread, Thread.id == Post.thread_id)
         .where(Thread.external_id.like(EXTERNAL_PREFIX + "%"), Post.visibility != "visible"))

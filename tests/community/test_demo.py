@@ -121,6 +121,22 @@ def test_seed_loads_a_bilingual_community_with_one_account_per_role(app, testapp
     assert "Katrin Vogel" in page.text
 
 
+def test_seed_writes_an_example_imprint_and_privacy_policy_in_both_languages(app, testapp,
+                                                                               make_user):
+    from community.privacy import pages
+
+    admin = make_user(role="admin")
+    pages.save(admin, "imprint", "en", "Our own imprint, written before the demo.")
+    db.session.commit()
+    assert run(app, "demo", "seed").exit_code == 0
+    assert "Our own imprint" in testapp.get("/imprint").text       # an admin's text stays
+    german = testapp.get("/imprint", headers={"Accept-Language": "de"})
+    assert "Beispiel" in german.text and "Angaben gemäß" in german.text
+    policy = testapp.get("/privacy")
+    assert "Example – please replace before going live." in policy.text
+    assert "Art. 17 GDPR" in policy.text and "30 days" in policy.text   # and the retention
+
+
 def test_seed_if_empty_is_idempotent(app):
     first = run(app, "demo", "seed", "--if-empty")
     assert first.exit_code == 0, first.output

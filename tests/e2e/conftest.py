@@ -177,3 +177,53 @@ def screenshot(page, name):
     """The screen as a person sees it first, kept for review (CI keeps the folder)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / f"{re.sub(r'[^a-z0-9-]+', '-', name.lower())}.png"))
+
+
+# Journeys: pages at both sizes and languages, signed in by the login form.
+# Answers a page gives on purpose (a refused form, a silenced member's edit page).
+EXPECTED_STATUSES = (403, 422)
+
+
+@pytest.fixture
+def shots(tmp_path):
+    folder = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+
+    def shoot(page, name):
+        page.screenshot(path=str(folder / f"{name}.png"))
+    return shoot
+
+
+@pytest.fixture
+def open_page(browser):
+    """``open_page(size, locale)``: a page in its own context at that size and language
+    that records script errors, console errors and unexpected error answers."""
+    problems = []
+
+    def factory(size="desktop", locale="en"):
+        context = browser.new_context(locale=LOCALES[locale], **SIZES[size])
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+        page.on("console", lambda msg: problems.append(f"console: {msg.text}")
+                if msg.type == "error" and "status of 4" not in msg.text else None)
+        page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
+                if r.status >= 400 and r.status not in EXPECTED_STATUSES else None)
+        return page
+    yield factory
+    assert problems == []
+
+
+def log_in(page, live_server, email):
+    page.goto(live_server + "/login")
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    page.locator("#login-form [type=submit]").click()
+    page.wait_for_url(lambda url: not url.endswith("/login"))
+
+
+def check_page(page, where):
+    """What every page of these journeys must hold: no critical or serious axe finding,
+    and nothing wider than the screen."""
+    assert axe_findings(page) == [], where
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), where

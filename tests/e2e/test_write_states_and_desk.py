@@ -8,8 +8,6 @@ pages, in English and German, and no page scrolls sideways on the phone.
 
 Screenshots go to $E2E_SCREENSHOTS (a folder CI keeps), else to the test's tmp folder.
 """
-import os
-from pathlib import Path
 
 import pytest
 
@@ -19,19 +17,11 @@ from community.extensions import db
 from community.services import accounts, categories, threads
 from moderation.services import sanctions
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import TIMEOUT_MS
+from tests.e2e.conftest import LOCALES, SIZES, check_page, log_in
 
 pytestmark = pytest.mark.e2e
 
-SIZES = {
-    "phone": {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True,
-              "device_scale_factor": 2},
-    "desktop": {"viewport": {"width": 1366, "height": 900}},
-}
-LOCALES = {"en": "en-US", "de": "de-DE"}
 ROUTER = "Router drops the DSL line every evening"
-# Answers a page gives on purpose (a refused form, a silenced member's edit page).
-EXPECTED_STATUSES = (403, 422)
 
 
 @pytest.fixture
@@ -60,58 +50,6 @@ def live_app(live_app):
         outbox.drain()
         db.session.remove()
     return live_app
-
-
-@pytest.fixture
-def shots(tmp_path):
-    folder = Path(os.environ.get("E2E_SCREENSHOTS") or tmp_path / "screenshots")
-    folder.mkdir(parents=True, exist_ok=True)
-
-    def shoot(page, name):
-        page.screenshot(path=str(folder / f"{name}.png"))
-    return shoot
-
-
-@pytest.fixture
-def open_page(browser):
-    """``open_page(size, locale)``: a page in its own context at that size and language
-    that records script errors, console errors and unexpected error answers."""
-    problems = []
-
-    def factory(size="desktop", locale="en"):
-        context = browser.new_context(locale=LOCALES[locale], **SIZES[size])
-        context.set_default_timeout(TIMEOUT_MS)
-        page = context.new_page()
-        page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-        page.on("console", lambda msg: problems.append(f"console: {msg.text}")
-                if msg.type == "error" and "status of 4" not in msg.text else None)
-        page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
-                if r.status >= 400 and r.status not in EXPECTED_STATUSES else None)
-        return page
-    yield factory
-    assert problems == []
-
-
-def log_in(page, live_server, email):
-    page.goto(live_server + "/login")
-    page.locator("#email").fill(email)
-    page.locator("#password").fill(PASSWORD)
-    page.locator("#login-form [type=submit]").click()
-    page.wait_for_url(lambda url: not url.endswith("/login"))
-
-
-def serious_findings(page):
-    from axe_playwright_python.sync_playwright import Axe
-    violations = Axe().run(page).response["violations"]
-    return [f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
-            for v in violations if v["impact"] in ("critical", "serious")]
-
-
-def check_page(page, where):
-    """What every page of these journeys must hold: no critical or serious axe finding,
-    and nothing wider than the screen."""
-    assert serious_findings(page) == [], where
-    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), where
 
 
 def thread_path(page, live_server, title):
