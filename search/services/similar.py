@@ -49,8 +49,9 @@ MIN_SHARE = 0.25
 # of each candidate's question is read, and the weight of the questions' cosine
 # similarity beside the BM25F share (1.0: chosen on train, bench/RESULTS.md).
 RERANK_DEPTH = 50
-RERANK_BODY_CHARS = 2000
+RERANK_BODY_CHARS = 1000
 QUESTION_SIMILARITY = 1.0
+IDF_CACHE = 200_000
 
 
 @dataclass
@@ -101,11 +102,14 @@ def similarity_query(searcher, title, body="", body_terms=BODY_TERMS, fields=FIE
     return Q.Or(groups) if groups else None
 
 
-def scored_ids(searcher, title, body="", limit=50, only=None,
-               question_similarity=QUESTION_SIMILARITY, depth=RERANK_DEPTH, **params):
+def scored_ids(searcher, title, body="", limit=50, only=None, question_similarity=None,
+               depth=RERANK_DEPTH, **params):
     """[(thread_id, score)] best first: BM25F from the index, the best ``depth``
-    reranked (``question_similarity`` 0: not reranked); ``only`` (a query) restricts
-    the threads considered without changing their scores."""
+    reranked (``question_similarity``: the cosine's weight, default
+    ``QUESTION_SIMILARITY``; 0: not reranked); ``only`` (a query) restricts the threads
+    considered without changing their scores."""
+    if question_similarity is None:
+        question_similarity = QUESTION_SIMILARITY
     q = similarity_query(searcher, title, body, **params)
     if q is None:
         return []
@@ -157,19 +161,35 @@ def candidate_questions(thread_ids):
             for tid, title, solved, official, text in rows}
 
 
+def _stem_idf(searcher):
+    """``idf(stem)`` from the index's title and question frequencies. The values are
+    kept with the index reader (the Whoosh backend's lives as long as its index
+    generation, so they are read once per process; the PostgreSQL backend's lives for
+    one search), at most ``IDF_CACHE`` of them."""
+    holder = searcher.reader()
+    cache = getattr(holder, "_forum_similar_idf", None)
+    if cache is None or len(cache) > IDF_CACHE:
+        cache = {}
+        holder._forum_similar_idf = cache
+    documents = searcher.doc_count()
+
+    def idf(stem):
+        value = cache.get(stem)
+        if value is None:
+            df = searcher.doc_frequency("title", stem) + searcher.doc_frequency("body", stem)
+            value = cache[stem] = math.log(1 + documents / (1 + df))
+        return value
+    return idf
+
+
 def rerank(searcher, title, body, hits, weight=QUESTION_SIMILARITY):
     """``hits`` ([(thread_id, BM25F score with the bonus)], best first) ordered by
     (BM25F share of the best + ``weight`` × cosine of the two questions) × bonus."""
-    documents, idfs = searcher.doc_count(), {}
-
-    def idf(stem):
-        if stem not in idfs:
-            df = searcher.doc_frequency("title", stem) + searcher.doc_frequency("body", stem)
-            idfs[stem] = math.log(1 + documents / (1 + df))
-        return idfs[stem]
-
-    asked = _weights(searcher, f"{title} {body}", idf)
     questions = candidate_questions([tid for tid, _ in hits])
+    # The statistics of every word read below, in one round trip (PostgreSQL).
+    searcher.prefetch(" ".join(f"{t} {b}" for t, b, _ in questions.values()))
+    idf = _stem_idf(searcher)
+    asked = _weights(searcher, f"{title} {body}", idf)
     best = hits[0][1] or 1.0
     scored = []
     for tid, score in hits:
