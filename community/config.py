@@ -156,6 +156,10 @@ SETTINGS = [
     _core("FORUM_OUTBOX_LEASE_SECONDS", "OUTBOX_LEASE_SECONDS", 300, float,
             "Seconds a worker holds the outbox rows it claimed; renewed while it runs them, "
             "so only a worker that stopped loses them to another."),
+    _core("FORUM_OUTBOX_RUN_TIMEOUT_SECONDS", "OUTBOX_RUN_TIMEOUT_SECONDS", 600, float,
+            "Seconds one outbox row may run; a run still going then is given up as a failed "
+            "attempt (retried with backoff, counted toward `FORUM_OUTBOX_MAX_ATTEMPTS`) and "
+            "the worker goes on with the next row (0: no limit)."),
     _core("FORUM_OUTBOX_KEEP_DAYS", "OUTBOX_KEEP_DAYS", 14, int,
             "Days done outbox rows are kept (for the admin pages and debugging) before the "
             "worker deletes them."),

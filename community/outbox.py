@@ -15,7 +15,13 @@ two workers never get the same row) and runs each:
 
 A failing handler is retried with exponential backoff until ``OUTBOX_MAX_ATTEMPTS``;
 a row whose runs kept killing the worker is failed once its lease runs out after
-the last attempt. Rows that share an ``ordering_key`` run strictly one after
+the last attempt. A run has a deadline, ``OUTBOX_RUN_TIMEOUT_SECONDS``: ``run_due``
+runs each row in a thread of its own and waits for it that long at most; a run still
+going then (a hung handler) is given up as a failed attempt, which takes the claim
+off the row, so its lease is no longer renewed and any worker may run it again after
+its backoff. A Python thread cannot be killed: the hung one is left behind, and if
+its handler ever returns, its finish finds the claim gone and rolls back what it
+wrote. Rows that share an ``ordering_key`` run strictly one after
 another. Handlers that talk to the outside stay idempotent (``is_retry()``): a run
 may be repeated after a crash or a lost lease.
 
@@ -34,6 +40,7 @@ so that one slow peer, such as a helpdesk, holds up only the worker that serves 
 import contextvars
 import fnmatch
 import logging
+import threading
 import time
 import traceback
 from dataclasses import dataclass
@@ -47,7 +54,7 @@ from . import clock, dbutil, hooks, logging_setup
 from .extensions import db
 from .models import OutboxMessage
 from .models.outbox import PeriodicRun
-from .outbox_claims import BATCH, LeaseKeeper, claim, finish, release, start
+from .outbox_claims import BATCH, LeaseKeeper, claim, finish, give_up, release, start
 
 log = logging.getLogger(__name__)
 
@@ -55,6 +62,13 @@ MAX_BACKOFF_SECONDS = 3600
 
 _retry = contextvars.ContextVar("outbox_retry", default=False)
 _running = contextvars.ContextVar("outbox_running", default=None)
+
+
+WATCH_SECONDS = 0.05   # how often the worker looks whether a row's run ended or is overdue
+
+
+class RunTimeout(Exception):
+    """A row's run went on past ``OUTBOX_RUN_TIMEOUT_SECONDS`` and was given up."""
 
 
 class RetryLater(Exception):
@@ -186,11 +200,69 @@ def _failed(claim, row, attempts, exc):
             log.warning("outbox %s %s attempt %d failed: %s", row.kind, row.key, attempts, error)
 
 
-def run_due(kinds=None, exclude_kinds=(), stop=None, batch=BATCH):
+def run_watched(claim, timeout):
+    """``run(claim)`` in a thread of its own, waited for ``timeout`` seconds at most
+    (by ``clock``, so tests move time instead of waiting). A run still going then is
+    given up: a failed attempt, logged once; its thread is left behind (it cannot be
+    killed) and can no longer finish the row. Returns whether the row is done."""
+    app = current_app._get_current_object()
+    outcome = {}
+
+    def target():
+        # A new app context: a session (and connection) of the run's own.
+        with app.app_context():
+            try:
+                outcome["done"] = run(claim)
+            except BaseException as error:  # noqa: BLE001 - raised again in the worker
+                outcome["error"] = error
+
+    context = contextvars.copy_context()   # the caller's log fields, as inline
+    thread = threading.Thread(target=context.run, args=(target,), daemon=True,
+                              name=f"outbox-row-{claim.id}")
+    deadline = clock.now() + timedelta(seconds=timeout)
+    thread.start()
+    while True:
+        thread.join(WATCH_SECONDS)
+        if not thread.is_alive():
+            break
+        if clock.now() >= deadline:
+            _give_up(claim, timeout, thread)
+            return False
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("done", False)
+
+
+_left_behind = []   # threads of runs given up that had not ended yet
+
+
+def _give_up(claim, timeout, thread):
+    _left_behind[:] = [t for t in _left_behind if t.is_alive()] + [thread]
+    error = RunTimeout(f"ran longer than FORUM_OUTBOX_RUN_TIMEOUT_SECONDS ({timeout:g} s) "
+                       f"and was given up; runs given up still going in this worker: "
+                       f"{len(_left_behind)}")
+    row = give_up(claim)
+    if row is not None:
+        with logging_setup.outbox_row(row.kind, row.key):
+            _failed(claim, row, row.attempts, error)
+
+
+def _watching(timeout):
+    """Whether rows run in a thread of their own under a deadline: not without one,
+    and not on an in-memory SQLite database (one connection, one thread at a time)."""
+    return bool(timeout) and db.engine.url.database not in (None, "", ":memory:")
+
+
+def run_due(kinds=None, exclude_kinds=(), stop=None, batch=BATCH, timeout=None):
     """Run the outbox rows that are due now (of the kinds matching the glob patterns
     ``kinds``, all when None, and not ``exclude_kinds``), a few claimed at a time,
     until none is left or ``stop`` (a threading.Event) is set: then after the row
-    running. Returns how many this call completed."""
+    running. Each run is given up after ``timeout`` seconds (default
+    ``OUTBOX_RUN_TIMEOUT_SECONDS``; 0: no deadline, the rows run in this thread).
+    Returns how many this call completed."""
+    if timeout is None:
+        timeout = current_app.config["OUTBOX_RUN_TIMEOUT_SECONDS"]
+    watched = _watching(timeout)
     done = 0
     while not (stop is not None and stop.is_set()):
         claims = claim(batch, kinds, exclude_kinds)
@@ -202,7 +274,7 @@ def run_due(kinds=None, exclude_kinds=(), stop=None, batch=BATCH):
                 if stop is not None and stop.is_set():
                     release(held.token)
                     return done
-                if run(held):
+                if run_watched(held, timeout) if watched else run(held):
                     done += 1
                     progressed += 1
         if progressed == 0:
@@ -211,8 +283,9 @@ def run_due(kinds=None, exclude_kinds=(), stop=None, batch=BATCH):
 
 
 def drain():
-    """Run everything due now, inline (tests and single-process mode)."""
-    return run_due()
+    """Run everything due now, inline and without a deadline (tests and
+    single-process mode)."""
+    return run_due(timeout=0)
 
 
 def pending_count():

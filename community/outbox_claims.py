@@ -183,6 +183,24 @@ def start(claim):
     return started
 
 
+_given_up = set()   # claims whose run this process gave up (outbox.run_watched)
+
+
+def give_up(claim):
+    """The run of ``claim`` went on too long: this worker gives the row up. Returns the
+    row (kind, key, attempts), still claimed, for the caller to end it as a failed
+    attempt (``finish``); None when the run ended or lost its claim meanwhile. From
+    then on the late run's own finish fails quietly and rolls back."""
+    _given_up.add(claim)
+    row = db.session.execute(
+        select(OutboxMessage.kind, OutboxMessage.key, OutboxMessage.attempts)
+        .where(OutboxMessage.id == claim.id, OutboxMessage.claim_token == claim.token,
+               OutboxMessage.status == "pending")).first()
+    if row is None:
+        _given_up.discard(claim)
+    return row
+
+
 def finish(claim, row, **values):
     """End the run in the current transaction, if the claim still holds; commits.
     A lost claim rolls back everything the run wrote."""
@@ -193,8 +211,13 @@ def finish(claim, row, **values):
         .execution_options(synchronize_session=False))
     if finished.rowcount != 1:
         db.session.rollback()
-        log.warning("outbox %s %s: the lease ran out and another worker took the row over; "
-                    "this run's changes are rolled back", row.kind, row.key)
+        if claim in _given_up:  # said when it was given up
+            _given_up.discard(claim)
+            log.info("outbox %s %s: a run given up for its deadline ended; its changes are "
+                     "rolled back", row.kind, row.key)
+        else:
+            log.warning("outbox %s %s: the lease ran out and another worker took the row "
+                        "over; this run's changes are rolled back", row.kind, row.key)
         return False
     db.session.commit()
     return True
