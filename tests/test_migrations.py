@@ -6,7 +6,15 @@ from flask_migrate import upgrade
 from community.extensions import db
 
 
-def test_migrations_match_the_models(make_app, tmp_path):
+def _drop_schema(url):
+    from sqlalchemy import create_engine, text
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA IF EXISTS migration_check CASCADE"))
+    engine.dispose()
+
+
+def test_migrations_match_the_models(make_app, tmp_path, request):
     import os
     url = os.environ.get("FORUM_TEST_DATABASE_URL")
     if url:
@@ -17,6 +25,10 @@ def test_migrations_match_the_models(make_app, tmp_path):
             conn.execute(text("DROP SCHEMA IF EXISTS migration_check CASCADE"))
             conn.execute(text("CREATE SCHEMA migration_check"))
         engine.dispose()
+        # The migration creates pg_trgm in the first schema of the search path when
+        # the database has none yet: dropping the schema afterwards takes it along, so
+        # the next test's create_all makes it again in public, where its index finds it.
+        request.addfinalizer(lambda: _drop_schema(url))
         options = {"connect_args": {"options": "-csearch_path=migration_check,public"}}
         app = make_app(create_schema=False, SQLALCHEMY_DATABASE_URI=url,
                        SQLALCHEMY_ENGINE_OPTIONS=options)
