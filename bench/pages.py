@@ -199,10 +199,10 @@ def statements_and_bytes(instance, paths, member):
     return result
 
 
-def profile(instance, paths, member, spec, requests=50):
+def profile(instance, paths, member, spec, requests=50, sort="cumulative"):
     name, _, who = spec.partition(":")
-    app = app_for(instance, **({} if who == "cached" else {"PAGE_CACHE_MB": 0}))
-    client = login(app, member)[0] if who == "member" else app.test_client()
+    app = app_for(instance, **({} if "cached" in who else {"PAGE_CACHE_MB": 0}))
+    client = login(app, member)[0] if "member" in who else app.test_client()
     for _ in range(3):
         client.get(paths[name])
     profiler = cProfile.Profile()
@@ -214,7 +214,7 @@ def profile(instance, paths, member, spec, requests=50):
     cpu = (time.process_time() - started) / requests * 1000
     print(f"# {spec}: {cpu:.1f} ms CPU per request under the profiler")
     out = io.StringIO()
-    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(60)
+    pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(60)
     print(out.getvalue())
 
 
@@ -460,6 +460,7 @@ def main():
     parser.add_argument("--flaskbb", action="store_true", help="then measure FlaskBB 2.2")
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--profile", metavar="PAGE[:member|:cached]")
+    parser.add_argument("--profile-sort", default="cumulative", help="cumulative or tottime")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
     if args.database_url and args.database_url.rsplit("/", 1)[1] == "test":
@@ -475,7 +476,7 @@ def main():
         explain(instance, paths)
         return
     if args.profile:
-        profile(instance, paths, member, args.profile)
+        profile(instance, paths, member, args.profile, sort=args.profile_sort)
         return
     names = [n for n in args.pages.split(",") if n]
     print(f"# {os.cpu_count()} cores, load {' '.join(f'{x:.1f}' for x in os.getloadavg())};"

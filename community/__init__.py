@@ -81,8 +81,9 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def configure_templates(app):
-    from . import template_helpers
+    from . import reader_parts, template_helpers
     template_helpers.init_app(app)
+    reader_parts.init_app(app)
 
 
 def configure_security(app):

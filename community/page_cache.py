@@ -299,7 +299,7 @@ def cached(version):
             page_version = version(**kwargs)
             if page_version is None:
                 return view(*args, **kwargs)
-            key = _key()
+            key = page_key()
             entry = store.get(key, page_version)
             if entry is None:
                 entry = _render(view, args, kwargs, page_version)
@@ -317,7 +317,9 @@ def _for_the_cache():
             and not session.get("_flashes"))
 
 
-def _key():
+def page_key():
+    """What a page's HTML depends on besides its version: address, language, theme and
+    the loaded features."""
     theme = current_app.jinja_env.globals.get("current_theme")
     return (request.endpoint, request.full_path, str(get_locale() or ""),
             theme() if theme else "", tuple(current_app.extensions.get("forum_features", ())))

@@ -4,8 +4,8 @@ import math
 from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, func, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import defer, joinedload, load_only, selectinload
 
 from ..errors import NotFound, ValidationError
 from ..extensions import db
@@ -143,10 +143,15 @@ class ThreadView:
     accepted: Post | None
     replies: Page
     my_votes: set = field(default_factory=set)
+    # The reader sees the posts every visitor sees (no pending post of their own, not
+    # a moderator): the page's skeleton is the one every reader gets (reader_parts.py).
+    same_for_everyone: bool = True
 
 
-def thread_page(thread_id, viewer, page=1, per_page=20):
-    """Everything the thread page shows, in a fixed number of queries."""
+def thread_page(thread_id, viewer, page=1, per_page=20, texts=True):
+    """Everything the thread page shows, in a fixed number of queries. ``texts=False``:
+    the posts without their texts and authors, for a page whose skeleton is kept
+    (reader_parts.py): what the reader's own parts need (ids, authors' ids, states)."""
     thread = db.session.scalar(
         select(Thread).where(Thread.id == thread_id)
         .options(joinedload(Thread.category), joinedload(Thread.accepted_by),
@@ -154,30 +159,42 @@ def thread_page(thread_id, viewer, page=1, per_page=20):
     if thread is None or not can(viewer, "view_thread", thread):
         raise NotFound(_l("This thread does not exist."))
     viewable = _viewable_posts(viewer)
+    loading = _POST_TEXTS if texts else _POST_STATES
     top_ids = [i for i in (thread.first_post_id, thread.accepted_post_id) if i]
     top = {p.id: p for p in db.session.scalars(
-        select(Post).where(Post.id.in_(top_ids)).options(joinedload(Post.author),
-                                                         joinedload(Post.edited_by)))}
+        select(Post).where(Post.id.in_(top_ids)).options(*loading))}
     question = top[thread.first_post_id]
     accepted = top.get(thread.accepted_post_id)
     reply_filter = [Post.thread_id == thread.id, Post.number > 1, viewable]
+    same = thread.visibility == "visible" and question.visibility == "visible"
     if viewer is not None and viewer.is_authenticated:
-        total = db.session.scalar(select(func.count(Post.id)).where(*reply_filter))
+        total, hidden = db.session.execute(select(
+            func.count(Post.id), func.count(case((Post.visibility != "visible", 1))))
+            .where(*reply_filter)).one()
+        same = same and not hidden and not is_moderator(viewer)
     else:
         total = thread.reply_count
     pages = max(1, math.ceil(total / per_page))
     if page > pages:
         raise NotFound(_l("This page does not exist."))
     replies = list(db.session.scalars(
-        select(Post).where(*reply_filter).order_by(Post.number)
-        .options(joinedload(Post.author), joinedload(Post.edited_by))
+        select(Post).where(*reply_filter).order_by(Post.number).options(*loading)
         .limit(per_page).offset((page - 1) * per_page)))
     my_votes = set()
     if viewer is not None and viewer.is_authenticated:
         ids = [p.id for p in replies] + ([accepted.id] if accepted else [])
         my_votes = set(db.session.scalars(
             select(Vote.post_id).where(Vote.user_id == viewer.id, Vote.post_id.in_(ids))))
-    return ThreadView(thread, question, accepted, Page(replies, page, per_page, total), my_votes)
+    return ThreadView(thread, question, accepted, Page(replies, page, per_page, total), my_votes,
+                      same)
+
+
+# The thread page's posts: whole, with their authors; or what a reader's own parts
+# need of them (permissions, read marks, the moderation note).
+_POST_TEXTS = (defer(Post.body), joinedload(Post.author), joinedload(Post.edited_by))
+_POST_STATES = (load_only(Post.id, Post.thread_id, Post.author_id, Post.number,
+                          Post.visibility, Post.helpful_count, Post.created_at,
+                          Post.edited_by_id),)
 
 
 def post_page(post, viewer, per_page=20):

@@ -5,14 +5,14 @@ from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from .. import markup, page_cache
+from .. import markup, page_cache, reader_parts
 from ..services import categories, listing, read_marks, threads
 from ..errors import Conflict, Forbidden, NotFound, RateLimited, ValidationError
 from ..extensions import db
 from ..forms import ActionForm, AskForm, EditForm, ReplyForm, apply_errors, confirmations
 from ..notifications import service as notifications
-from ..permissions import can, require
-from ..template_helpers import post_url, thread_url
+from ..permissions import can, is_moderator, require
+from ..template_helpers import post_page, post_url, thread_url
 from .actions import press
 from .keep_text import keeps_text, posted_from, resuming, token_expired
 
@@ -41,18 +41,46 @@ def _per_page():
 @page_cache.cached(page_cache.thread_version)
 def show(thread_id, slug=None, reply_form=None, status=200, preview=None):
     page = listing.page_number(request.args.get("page"))
-    view = listing.thread_page(thread_id, current_user, page=page, per_page=_per_page())
+    me = current_user._get_current_object()
+    # A member's page in two steps (reader_parts.py): the skeleton every reader of
+    # these posts gets, from the cache when its version is there (then the posts'
+    # texts are not even loaded), and the member's own parts.
+    key = version = skeleton = None
+    if _may_share(me, reply_form, preview):
+        version = page_cache.thread_version(thread_id, slug)
+        if version is not None:
+            key = page_cache.page_key()
+            skeleton = reader_parts.cached(key, version)
+    view = listing.thread_page(thread_id, me, page=page, per_page=_per_page(),
+                               texts=skeleton is None)
+    if not view.same_for_everyone and key is not None:
+        key = version = None   # their own pending reply is on it: rendered for them alone
+        if skeleton is not None:
+            skeleton = None
+            view = listing.thread_page(thread_id, me, page=page, per_page=_per_page())
     if slug != view.thread.slug and request.method == "GET":
         return redirect(thread_url(view.thread, page=page), code=301)
-    me = current_user._get_current_object()
     new_elsewhere = False
     if me.is_authenticated:
         notifications.mark_thread_read(me, view.thread)  # the bell below shows the rest
         shown = [view.question, *view.replies.items] + ([view.accepted] if view.accepted else [])
         new_elsewhere = read_marks.read(me, view.thread, shown)
-    return render_template("community/thread.html", view=view, thread=view.thread, me=me,
-                           reply_form=reply_form or ReplyForm(), action_form=ActionForm(),
-                           preview=preview, new_elsewhere=new_elsewhere), status
+    action_form = ActionForm()
+    body = reader_parts.render(
+        "community/thread.html", key=key, version=version, skeleton=skeleton, view=view,
+        thread=view.thread, me=me, reply_form=reply_form or ReplyForm(),
+        action_form=action_form, preview=preview, new_elsewhere=new_elsewhere,
+        posts={p.id: p for p in (view.question, view.accepted, *view.replies.items) if p},
+        shared=post_page(view.thread, me, view.my_votes,
+                         action_form.csrf_token() if me.is_authenticated else ""))
+    return body, status
+
+
+def _may_share(me, reply_form, preview):
+    """Whether a member's page may use the skeleton cache: a plain GET by a member who
+    sees what every reader sees (moderators see hidden posts too)."""
+    return (me.is_authenticated and request.method == "GET" and reply_form is None
+            and preview is None and not is_moderator(me))
 
 
 @bp.route("/t/<int:thread_id>/new")

@@ -1,10 +1,13 @@
-"""The visitors' page cache: after every kind of change a visitor gets the page an
-uncached server renders for them, and a page whose version did not move costs the
-cache's one query.
+"""The page caches: after every kind of change a visitor gets the page an uncached
+server renders for them, and a page whose version did not move costs the cache's one
+query; a member gets a thread page made of the skeleton kept for every reader and
+their own parts (community/reader_parts.py), the same HTML as an uncached render for
+them, without the posts' texts being read again.
 
 Two apps share one database, as two hosts do: ``app`` caches, ``uncached`` renders
 every page (FORUM_PAGE_CACHE_MB=0). Members and moderators act through the cached
-app's pages; a visitor reads from both and sees the same HTML (CSRF tokens aside).
+app's pages; a visitor and two members (the asker, and the helper whose answers carry
+their own edit buttons) read from both and see the same HTML (CSRF tokens aside).
 """
 import re
 from datetime import timedelta
@@ -39,12 +42,15 @@ def uncached(app, make_app):
 
 
 @pytest.fixture
-def visitor(app, uncached, count_queries):
+def visitor(app, uncached, count_queries, forum):
     """``visitor(path)``: the page from the caching app, checked against the uncached
     app's render; read a second time, it comes from the cache (one version query, and
-    the moderation feature's own on thread pages)."""
+    the moderation feature's own on thread pages). The asker and the helper read it
+    too, each checked the same way (``read_as_member``)."""
     cached_browser = TestApp(isolated(app), extra_environ=ENVIRON)
     plain_browser = TestApp(isolated(uncached), extra_environ=ENVIRON)
+    members = [(member(app, forum[name]), member(uncached, forum[name]))
+               for name in ("asker", "helper")]
 
     def visit(path, language="en"):
         headers = {"Accept-Language": language}
@@ -56,8 +62,24 @@ def visitor(app, uncached, count_queries):
             again = cached_browser.get(path, headers=headers)
         assert _same(again.text) == _same(page.text)
         assert q.count <= 2, (path, q.statements)
+        for cached_member, plain_member in members:
+            read_as_member(cached_member, plain_member, path, count_queries)
         return page.text
     return visit
+
+
+def read_as_member(cached_browser, plain_browser, path, count_queries):
+    """A member reads ``path`` on both apps: the same page. Reading marks what they saw
+    (notifications, where they stopped), so the page compared is the second reading on
+    the caching app, after the uncached one; on a thread page it comes from the kept
+    skeleton: the posts' texts are not read."""
+    cached_browser.get(path)
+    expected = plain_browser.get(path)
+    with count_queries() as q:
+        page = cached_browser.get(path)
+    assert _same(page.text) == _same(expected.text), path
+    if path.startswith("/t/"):
+        assert not [s for s in q.statements if "body_html" in s], path
 
 
 def _same(html):
