@@ -14,16 +14,22 @@ host reads the same index at once. Under concurrent writers:
   order (by term, then shard), so concurrent writers neither lose counts nor
   deadlock; the totals are spread over ``TOTAL_SHARDS`` rows by thread id.
 
+A call writes all its threads together, whether one thread of a new reply or 500 of an
+import's batch (the same code for both): the words of each document are analysed
+once each (``pg_terms.analyse_words``), the compound vocabulary is one query for the
+whole call and each word is split once, and the documents, the changed terms and the
+totals are three statements, each row set passed as arrays (``unnest``), so a
+statement's cost does not grow with compiling parameters.
+
 ``reindex`` rewrites every document in batches of their own transactions (searches
 and writers go on meanwhile), removes the documents of threads no longer visible,
 then counts the statistics afresh from the documents in one transaction.
 """
+import json
 from collections import defaultdict
 from contextlib import contextmanager
 
 from sqlalchemy import Text, cast, delete, func, select, text
-from sqlalchemy.dialects.postgresql import TSVECTOR
-from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session
 
 from community.errors import Conflict
@@ -39,7 +45,6 @@ from .backend import CheckReport
 # for the one rebuild at a time). Any fixed number, the same on every host.
 LOCK_SPACE = 730_013
 BATCH = 500
-ROWS_PER_STATEMENT = 5000     # PostgreSQL takes at most 65,535 parameters per statement
 FIELDS = pg_terms.FIELDS
 LENGTHS = [f"{f}_length" for f in FIELDS]
 D = SearchDocument.__table__
@@ -64,11 +69,16 @@ def apply(thread_ids, session=None, known=None, statistics=True, remove=False):
     old = {row.thread_id: row for row in session.execute(
         select(D.c.thread_id, cast(D.c.document, Text).label("literal"),
                *(D.c[name] for name in LENGTHS)).where(D.c.thread_id.in_(ids)))}
-    compounds = index.compounds_enabled()
-    if known is None:   # as the Whoosh index splits them (index.apply)
-        known = _vocabulary(session, docs.values()) | index.batch_stems(docs.values())
-    new = {thread_id: (doc, pg_terms.analyse(doc, known.__contains__, compounds))
+    new = {thread_id: (doc, pg_terms.analyse_words(doc))
            for thread_id, doc in docs.items() if doc is not None}
+    if index.compounds_enabled():
+        if known is None:   # as the Whoosh index splits them (index.apply)
+            known = _vocabulary(session, new.values())
+            for _, terms in new.values():
+                known |= terms.own
+        split = pg_terms.Splitter(known.__contains__)
+        for _, terms in new.values():
+            pg_terms.add_parts(terms, split)
     _write_documents(session, new)
     gone = [i for i in ids if i not in new and i in old]
     if gone:
@@ -77,25 +87,62 @@ def apply(thread_ids, session=None, known=None, statistics=True, remove=False):
         _count(session, old, new)
 
 
+# The rows of a batch go in as one array per column (``INSERT … SELECT FROM unnest``):
+# one statement of constant text per table, whatever the number of rows (no 65,535
+# parameter limit, nothing to compile again for each batch size). ``unnest`` yields
+# the rows in the arrays' order, which keeps the statistics' upserts in term order.
+DOCUMENT_COLUMNS = (("thread_id", "integer"), ("category_id", "integer"),
+                    ("solved", "boolean"), ("created_at", "timestamp"),
+                    ("boost", "double precision"),
+                    *((name, "integer") for name in LENGTHS),
+                    ("document", "tsvector"), ("excerpts", "json"),
+                    ("fingerprint", "varchar"))
+
+
+def _unnest_insert(table, columns, conflict, update):
+    """``INSERT INTO table (columns) SELECT FROM unnest(one array per column) ON
+    CONFLICT (conflict) DO UPDATE SET update`` (``update``: column → SQL expression)."""
+    names = ", ".join(name for name, _ in columns)
+    arrays = ", ".join(f"CAST(:{name} AS {kind}[])" for name, kind in columns)
+    sets = ", ".join(f"{name} = {expression}" for name, expression in update.items())
+    return text(f"INSERT INTO {table} ({names}) SELECT * FROM unnest({arrays}) "
+                f"ON CONFLICT ({conflict}) DO UPDATE SET {sets}")
+
+
+WRITE_DOCUMENTS = _unnest_insert(
+    "search_documents", DOCUMENT_COLUMNS, "thread_id",
+    {name: f"excluded.{name}" for name, _ in DOCUMENT_COLUMNS if name != "thread_id"})
+ADD_TERMS = _unnest_insert(
+    "search_terms", [("term", "varchar"), *((f, "integer") for f in FIELDS)], "term",
+    {f: f"search_terms.{f} + excluded.{f}" for f in FIELDS})
+ADD_TOTALS = _unnest_insert(
+    "search_totals", [("shard", "integer"), ("documents", "integer"),
+                      *((f, "bigint") for f in FIELDS)], "shard",
+    {name: f"search_totals.{name} + excluded.{name}" for name in ("documents", *FIELDS)})
+
+
 def _write_documents(session, new):
-    rows = [{
-        "thread_id": thread_id, "category_id": doc.category_id, "solved": doc.solved,
-        "created_at": doc.created_at, "boost": doc.boost,
-        **{f"{f}_length": n for f, n in terms.lengths().items()},
-        "document": cast(terms.literal(), TSVECTOR),
-        "excerpts": {"body_text": doc.body_excerpt, "answers_text": doc.answer_excerpts},
-        "fingerprint": doc.fingerprint} for thread_id, (doc, terms) in sorted(new.items())]
-    if not rows:
+    if not new:
         return
-    for chunk in _chunks(rows, 500):
-        statement = pg_insert(D).values(chunk)
-        session.execute(statement.on_conflict_do_update(
-            index_elements=[D.c.thread_id],
-            set_={c.name: statement.excluded[c.name] for c in D.columns if c.name != "thread_id"}))
+    columns = {name: [] for name, _ in DOCUMENT_COLUMNS}
+    for thread_id, (doc, terms) in sorted(new.items()):
+        columns["thread_id"].append(thread_id)
+        columns["category_id"].append(doc.category_id)
+        columns["solved"].append(doc.solved)
+        columns["created_at"].append(doc.created_at)
+        columns["boost"].append(doc.boost)
+        for f, n in terms.lengths().items():
+            columns[f"{f}_length"].append(n)
+        columns["document"].append(terms.literal())
+        columns["excerpts"].append(json.dumps({"body_text": doc.body_excerpt,
+                                               "answers_text": doc.answer_excerpts}))
+        columns["fingerprint"].append(doc.fingerprint)
+    session.execute(WRITE_DOCUMENTS, columns)
 
 
 def _count(session, old, new):
-    """Change the statistics by what the new documents add and the old ones took."""
+    """Change the statistics by what the new documents add and the old ones took: one
+    upsert of every term the batch changes, one of the shards of the totals."""
     terms = defaultdict(lambda: [0] * len(FIELDS))
     totals = defaultdict(lambda: [0] * (1 + len(FIELDS)))
     for thread_id, row in old.items():
@@ -104,56 +151,47 @@ def _count(session, old, new):
         for i, name in enumerate(LENGTHS):
             shard[1 + i] -= row._mapping[name]
         for field, present in pg_terms.presence(row.literal).items():
+            column = FIELDS.index(field)
             for term in present:
-                terms[term][FIELDS.index(field)] -= 1
+                terms[term][column] -= 1
     for thread_id, (_, analysed) in new.items():
         shard = totals[thread_id % TOTAL_SHARDS]
         shard[0] += 1
         for i, n in enumerate(analysed.lengths().values()):
             shard[1 + i] += n
-        for field, present in analysed.presence().items():
-            column = FIELDS.index(field)
-            for term in present:
+        for column, field in enumerate(FIELDS):
+            for term in analysed.frequencies[field]:
                 terms[term][column] += 1
     changed = sorted((term, counts) for term, counts in terms.items() if any(counts))
-    for chunk in _chunks(changed, ROWS_PER_STATEMENT):
-        _add(session, T, "term", [{"term": term, **dict(zip(FIELDS, counts))}
-                                  for term, counts in chunk])
+    if changed:
+        session.execute(ADD_TERMS, _arrays(("term", *FIELDS),
+                                           [(term, *counts) for term, counts in changed]))
     emptied = [term for term, counts in changed if min(counts) < 0]
     if emptied:
         session.execute(delete(T).where(T.c.term.in_(emptied),
                                         *(T.c[f] <= 0 for f in FIELDS)))
-    shards = [{"shard": shard, "documents": counts[0], **dict(zip(FIELDS, counts[1:]))}
-              for shard, counts in sorted(totals.items()) if any(counts)]
+    shards = [(shard, *counts) for shard, counts in sorted(totals.items()) if any(counts)]
     if shards:
-        _add(session, S, "shard", shards)
+        session.execute(ADD_TOTALS, _arrays(("shard", "documents", *FIELDS), shards))
 
 
-def _add(session, table, key, rows):
-    """Add the rows' numbers to the existing rows (or insert them), in one statement."""
-    statement = pg_insert(table).values(rows)
-    session.execute(statement.on_conflict_do_update(
-        index_elements=[table.c[key]],
-        set_={name: table.c[name] + statement.excluded[name]
-              for name in rows[0] if name != key}))
+def _arrays(names, rows):
+    """``{name: [value of each row]}``: the parameters of an ``_unnest_insert``."""
+    return {name: list(values) for name, values in zip(names, zip(*rows))}
 
 
-def _chunks(items, size):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
-def _vocabulary(session, docs):
-    """German stems the compounds of ``docs`` may be split into that titles or
-    questions of the index use (one query for all the candidates)."""
-    asked = set()
-    for doc in docs:
-        if doc is not None:
-            asked |= pg_terms.compound_candidates(doc)
+def _vocabulary(session, analysed):
+    """German stems the compounds of the ``(doc, Terms)`` may be split into that
+    titles or questions of the index use (one query for all the candidates)."""
+    words = set().union(*(terms.folded for _, terms in analysed))
+    asked = set().union(*map(pg_terms.candidates, words))
     if not asked:
         return set()
-    return set(session.scalars(select(T.c.term).where(T.c.term.in_(sorted(asked)),
-                                                      (T.c.title > 0) | (T.c.body > 0))))
+    return set(session.scalars(VOCABULARY, {"terms": sorted(asked)}))
+
+
+VOCABULARY = text("SELECT term FROM search_terms WHERE term = ANY(CAST(:terms AS varchar[])) "
+                  "AND (title > 0 OR body > 0)")
 
 
 # --- Reading the statistics --------------------------------------------------------------------------

@@ -20,8 +20,9 @@ saturates long before), the field lengths are counted exactly.
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from . import analysis, index
+from . import analysis
 
 TEXT_FIELDS = (("title", "A"), ("body", "B"), ("answers", "C"))
 FIELDS = ("title", "body", "answers", "parts", "spell")
@@ -52,10 +53,15 @@ def field_of(lexeme_text, weight):
 @dataclass
 class Terms:
     """A thread's analysed terms: positions per lexeme, and per field the frequency
-    of each term and the field's length."""
+    of each term and the field's length. ``folded`` keeps the thread's folded words
+    (not stop words) in the order they first occur, ``own`` the German stems of its
+    title and question: what compound splitting asks about (``add_parts``)."""
     positions: dict = field(default_factory=lambda: defaultdict(list))
     frequencies: dict = field(default_factory=lambda: {f: Counter() for f in FIELDS})
     tags: list = field(default_factory=list)
+    folded: dict = field(default_factory=dict)
+    own: set = field(default_factory=set)
+    position: int = 0      # the last position written
 
     def lengths(self):
         return {f: sum(self.frequencies[f].values()) for f in FIELDS}
@@ -63,12 +69,6 @@ class Terms:
     def presence(self):
         """``{field: set of terms}``: what the thread adds to each term's document count."""
         return {f: set(self.frequencies[f]) for f in FIELDS}
-
-    def _add(self, field_name, term, position):
-        positions = self.positions[lexeme(field_name, term)]
-        if len(positions) < MAX_POSITIONS:
-            positions.append(f"{min(position, MAX_POSITION)}{WEIGHT_OF[field_name]}")
-        self.frequencies[field_name][term] += 1
 
     def literal(self):
         """The ``tsvector`` literal (duplicate positions, past the limit, PostgreSQL
@@ -78,43 +78,128 @@ class Terms:
         return " ".join(parts)
 
 
+@lru_cache(maxsize=200_000)
+def _word(word):
+    """What a (lowercased) word adds: ``(spelling lexeme, folded, stems)``, folded
+    None and no stems for a stop word or one letter; None for a word over
+    ``analysis.MAX_WORD`` (it keeps its position, nothing else). Each word once, as
+    forum text says the same words again and again. The German stem comes first."""
+    if len(word) > analysis.MAX_WORD:
+        return None
+    folded = analysis.fold(word)
+    if len(folded) > 1 and folded not in analysis.STOP_WORDS:
+        return SPELL + word, folded, analysis.stems(folded)
+    return SPELL + word, None, ()
+
+
+# "1A" … "16383D": a position with its weight, written once.
+_AT = {weight: [f"{min(p, MAX_POSITION)}{weight}" for p in range(MAX_POSITION + 1)]
+       for weight in "ABCD"}
+
+
+def _at(weight, position):
+    table = _AT[weight]
+    return table[position] if position <= MAX_POSITION else table[MAX_POSITION]
+
+
 def analyse(doc, known, compounds=True):
     """The Terms of ``doc`` (a documents.ThreadDocument). ``known(stem)`` tells
     compound splitting which German stems the community uses (see index.compound_parts)."""
-    terms = Terms(tags=sorted({t.lower() for t in doc.tags}))
-    position = 0
-    for field_name, text in (("title", doc.title), ("body", doc.body),
-                             ("answers", doc.answers_text)):
-        for word in analysis.words(text):
-            position += 1
-            if len(word) > analysis.MAX_WORD:
-                continue
-            terms._add("spell", word, position)
-            folded = analysis.fold(word)
-            if len(folded) > 1 and folded not in analysis.STOP_WORDS:
-                for stem in analysis.stems(folded):
-                    terms._add(field_name, stem, position)
+    terms = analyse_words(doc)
     if compounds:
-        # The parts are analysed again, as the Whoosh index's ``parts`` field does.
-        for _, _, stems in analysis.terms(index.compound_parts(doc, known)):
-            position += 1
-            for stem in stems:
-                terms._add("parts", stem, position)
+        add_parts(terms, Splitter(known))
     return terms
 
 
-def compound_candidates(doc):
-    """Every German stem that splitting the compounds of ``doc`` may ask about (so
-    that one query can answer them all)."""
+def analyse_words(doc):
+    """The Terms of ``doc`` without compound parts (which need the vocabulary,
+    ``add_parts``): each word's spelling and stems at its position, A title, B
+    question, C answers."""
+    terms = Terms(tags=sorted({t.lower() for t in doc.tags}))
+    positions, folded_words, own = terms.positions, terms.folded, terms.own
+    spelled_words = []
+    position = 0
+    spell_at = _AT["D"]
+    for field_name, text in (("title", doc.title), ("body", doc.body),
+                             ("answers", doc.answers_text)):
+        field_at, stemmed = _AT[WEIGHT_OF[field_name]], []
+        for word in analysis.words(text):
+            position += 1
+            analysed = _word(word)
+            if analysed is None:
+                continue
+            spelled, folded, stems = analysed
+            if position > MAX_POSITION:
+                position_at = MAX_POSITION
+            else:
+                position_at = position
+            entries = positions[spelled]
+            if len(entries) < MAX_POSITIONS:
+                entries.append(spell_at[position_at])
+            spelled_words.append(word)
+            if folded is None:
+                continue
+            folded_words[folded] = None
+            at = field_at[position_at]
+            for stem in stems:
+                entries = positions[stem]
+                if len(entries) < MAX_POSITIONS:
+                    entries.append(at)
+            stemmed += stems
+            if field_name != "answers":
+                own.add(stems[0])
+        terms.frequencies[field_name].update(stemmed)
+    terms.frequencies["spell"].update(spelled_words)
+    terms.position = position
+    return terms
+
+
+class Splitter:
+    """``split(folded)``: ``analysis.split_compound`` against one vocabulary, each
+    word once (the documents of a batch share most of their words)."""
+
+    def __init__(self, known):
+        self.known = known
+        self.done = {}
+
+    def __call__(self, folded):
+        parts = self.done.get(folded)
+        if parts is None:
+            parts = self.done[folded] = analysis.split_compound(folded, self.known)
+        return parts
+
+
+def add_parts(terms, split):
+    """Add the parts of the thread's compounds (weight D, after its last word), as
+    the Whoosh index's ``parts`` field has them (``index.compound_parts``, analysed
+    again)."""
+    parts = []
+    for folded in terms.folded:
+        parts.extend(split(folded))
+    if not parts:
+        return
+    counts, position = terms.frequencies["parts"], terms.position
+    for _, _, stems in analysis.terms(" ".join(parts)):
+        position += 1
+        at = _at("D", position)
+        for stem in stems:
+            entries = terms.positions[stem]
+            if len(entries) < MAX_POSITIONS:
+                entries.append(at)
+            counts[stem] += 1
+    terms.position = position
+
+
+@lru_cache(maxsize=200_000)
+def candidates(folded):
+    """Every German stem that splitting the folded word may ask about."""
     asked = set()
 
     def record(stem):
         asked.add(stem)
         return False
-    for text in (doc.title, doc.body, doc.answers_text):
-        for _, folded, _ in analysis.terms(text):
-            analysis.split_compound(folded, record)
-    return asked
+    analysis.split_compound(folded, record)
+    return frozenset(asked)
 
 
 def query_candidates(text):
