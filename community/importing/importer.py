@@ -25,7 +25,8 @@ One thread per line::
   imports nothing twice.
 - Lines are written in batches (``writer.py``), one transaction each; when the
   database refuses a batch, its lines are written again one by one and only the
-  refused line is rejected.
+  refused line is rejected. While a batch is written, the rendering processes
+  already render the next one (``Renderer.prefetch``).
 """
 import contextlib
 import json
@@ -86,6 +87,7 @@ class Importer:
         self.writer = Writer(mapper)
         self.lines = []        # (line, external_id, record or None) of the batch
         self.posts = 0
+        self.read = None       # the batch read before, rendered meanwhile, to write next
 
     def add(self, number, raw):
         try:
@@ -99,8 +101,27 @@ class Importer:
             self.flush()
 
     def flush(self):
-        """Write the batch: skip what is there, write the rest, report in line order."""
+        """End the batch being read: hand its texts to the renderer, then write the
+        batch before it (the rendering processes work on this one meanwhile)."""
         lines, self.lines, self.posts = self.lines, [], 0
+        if lines:
+            self._prefetch(lines)
+        if self.read:
+            self._write_lines(self.read)
+        self.read = lines
+
+    def finish(self):
+        """Write what is still read but not written."""
+        self.flush()
+        self.flush()
+
+    def _prefetch(self, lines):
+        records = [item for _, _, item in lines if not isinstance(item, Rejected)]
+        there = self._existing([r.external_id for r in records])
+        self.writer.prepare([r for r in records if r.external_id not in there])
+
+    def _write_lines(self, lines):
+        """Write the batch: skip what is there, write the rest, report in line order."""
         records = [item for _, _, item in lines if not isinstance(item, Rejected)]
         there = self._existing([r.external_id for r in records])
         new, seen, skipped = [], set(), set()
@@ -209,7 +230,7 @@ def import_threads(path, map_path=None, batch_size=500, report=None, progress=Tr
                 bar.update(len(raw))
             if raw.strip():
                 importer.add(number, raw)
-        importer.flush()
+        importer.finish()
     return summary
 
 

@@ -39,12 +39,38 @@ def plain_html(text):
 class Renderer:
     """``render_all(texts) -> {text: html}``, each distinct text once; ``mapper`` runs
     ``markup.render`` over the texts that need it (``map``, or a process pool's, whose
-    processes have no app: see ``render_all``)."""
+    processes have no app: see ``render_all``).
+
+    ``prefetch(texts)`` hands the texts of the next batch to the mapper before this
+    one is written: a pool's processes render them while this process writes to the
+    database, and ``render_all`` takes what they rendered."""
 
     def __init__(self, mapper=map):
         self.mapper = mapper
         self.plain = 0          # plain texts seen, for the sampled checks
         self.shortcut = True
+        self.ahead = []         # (texts, their html as the mapper yields it), in order
+        self.rendered = {}      # what ``ahead`` has yielded so far
+
+    def prefetch(self, texts):
+        """Start rendering, by the mapper, what ``render_all`` will send it of these."""
+        wanted = [text for text in dict.fromkeys(texts)
+                  if "@" not in text and not (self.shortcut and is_plain(text))]
+        if wanted:
+            self.ahead.append((wanted, self.mapper(markup.render, wanted)))
+
+    def _by_mapper(self, texts):
+        """``markup.render`` of ``texts`` by the mapper: what was prefetched (waiting
+        for the prefetches in order, no further than needed), the rest now."""
+        missing = {text for text in texts if text not in self.rendered}
+        while missing and self.ahead:
+            wanted, html = self.ahead.pop(0)
+            self.rendered.update(zip(wanted, html))
+            missing.difference_update(wanted)
+        found = {text: self.rendered.pop(text) for text in texts if text in self.rendered}
+        rest = [text for text in texts if text not in found]
+        found.update(zip(rest, self.mapper(markup.render, rest)))
+        return found
 
     def _checked(self, text, html):
         self.plain += 1
@@ -71,5 +97,5 @@ class Renderer:
         here = [text for text in rest if "@" in text]
         elsewhere = [text for text in rest if "@" not in text]
         result.update(zip(here, map(markup.render, here)))
-        result.update(zip(elsewhere, self.mapper(markup.render, elsewhere)))
+        result.update(self._by_mapper(elsewhere))
         return result

@@ -114,6 +114,11 @@ class Writer:
 
     # --- the batch -------------------------------------------------------------------
 
+    def prepare(self, records):
+        """Start rendering the texts of records to be written after the current batch."""
+        self.renderer.prefetch([text for record in records for text in
+                                [record.body] + [r.body for r in record.replies]])
+
     def write(self, records):
         """Write ``records`` (none of them imported before) in the current transaction;
         returns their thread ids, in order."""
