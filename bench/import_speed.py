@@ -11,8 +11,9 @@ imports it into a fresh instance with the importer's own code, as the command ru
 step does (the due ``search.*`` outbox rows run in this process). Reports posts per
 second of the import (wall clock and per CPU second of this process and its renderers)
 and the seconds until searchable. SQLite in the folder by default; with ``--postgres``
-(a server URL) a database ``forum_import_bench`` is created there, dropped first if it
-exists (the search backend follows the database, as configured by default). A second
+(a server URL) a database ``forum_import_bench`` (or ``--database``) is created there,
+dropped first if it exists (the search backend follows the database, as configured by
+default). A second
 run of the same file is timed too (everything already there).
 """
 import argparse
@@ -92,7 +93,7 @@ def words_of(lang, kind):
     return (first if kind == "first" else last)[lang]
 
 
-def database_url(folder, postgres):
+def database_url(folder, postgres, name=BENCH_DB):
     if not postgres:
         for old in folder.glob("bench.db*"):   # a kept folder: start empty
             old.unlink()
@@ -101,10 +102,10 @@ def database_url(folder, postgres):
     from sqlalchemy.engine import make_url
     engine = create_engine(postgres, isolation_level="AUTOCOMMIT")
     with engine.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{BENCH_DB}"'))
-        conn.execute(text(f'CREATE DATABASE "{BENCH_DB}"'))
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
-    return make_url(postgres).set(database=BENCH_DB).render_as_string(hide_password=False)
+    return make_url(postgres).set(database=name).render_as_string(hide_password=False)
 
 
 def cpu_seconds():
@@ -130,6 +131,8 @@ def main():
     parser.add_argument("--posts", type=int, default=200_000)
     parser.add_argument("--jobs", type=int, default=min(4, os.cpu_count() or 1))
     parser.add_argument("--postgres", help="a PostgreSQL server URL (else SQLite)")
+    parser.add_argument("--database", default=BENCH_DB,
+                        help="the database to create (dropped first) with --postgres")
     parser.add_argument("--keep", help="folder to keep the file and instance in")
     parser.add_argument("--search-limit", type=float, default=600,
                         help="seconds to let the search index catch up before giving up")
@@ -148,7 +151,7 @@ def main():
         from community.importing.importer import make_searchable
         shutil.rmtree(folder / "instance", ignore_errors=True)
         app = create_app({"INSTANCE_PATH": str(folder / "instance"), "SECRET_KEY": "bench",
-                          "SQLALCHEMY_DATABASE_URI": database_url(folder, args.postgres)})
+                          "SQLALCHEMY_DATABASE_URI": database_url(folder, args.postgres, args.database)})
         with app.app_context():
             db.create_all()
         summary, seconds, cpu = run_import(app, source, args.jobs)
