@@ -24,7 +24,8 @@ import secrets
 import time
 from dataclasses import dataclass
 
-from flask import current_app, g, render_template
+from flask import current_app, g, render_template, request
+from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 from jinja2 import pass_context
 from markupsafe import Markup
@@ -61,6 +62,26 @@ def init_app(app):
         seconds = app.config.get("PAGE_CACHE_SECONDS", page_cache.DEFAULT_SECONDS)
         app.extensions["member_pages"] = page_cache.PageStore(
             int(megabytes * 1024 * 1024), seconds) if megabytes > 0 else None
+
+
+def for_member(version_of, *args):
+    """For a member's GET of a page kept under ``version_of(*args)`` (a version of
+    page_cache.py): the page's key, its version and the skeleton kept under them, or
+    None. Visitors (the page cache serves them whole) and other requests get three
+    Nones: the page is rendered and not kept."""
+    if request.method != "GET" or not current_user.is_authenticated:
+        return None, None, None
+    version = version_of(*args)
+    if version is None:
+        return None, None, None
+    key = page_cache.page_key()
+    return key, version, cached(key, version)
+
+
+def rows(skeleton, name="new_link"):
+    """The arguments of the skeleton's ``name`` parts: what a kept list shows (thread
+    ids and their latest activity), for the reader's own marks."""
+    return [args for part_name, args in skeleton.parts if part_name == name]
 
 
 def cached(key, version):

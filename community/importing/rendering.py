@@ -69,7 +69,8 @@ class Renderer:
             missing.difference_update(wanted)
         found = {text: self.rendered.pop(text) for text in texts if text in self.rendered}
         rest = [text for text in texts if text not in found]
-        found.update(zip(rest, self.mapper(markup.render, rest)))
+        if rest:
+            found.update(zip(rest, self.mapper(markup.render, rest)))
         return found
 
     def _checked(self, text, html):

@@ -49,9 +49,15 @@ def note(user, thread, posts):
 def with_new_replies(user, threads):
     """Ids of those of ``threads`` that ``user`` has read and that have newer
     activity since (one query)."""
-    if not _signed_in(user) or not threads:
+    return new_since(user, [(t.id, t.last_activity_at) for t in threads])
+
+
+def new_since(user, rows):
+    """``with_new_replies`` of threads given as (id, latest activity) pairs: what a
+    kept list page shows (reader_parts.py)."""
+    if not _signed_in(user) or not rows:
         return set()
-    latest = {t.id: t.last_activity_at for t in threads}
+    latest = dict(rows)
     marks = db.session.execute(select(ReadMark.thread_id, ReadMark.read_until).where(
         ReadMark.user_id == user.id, ReadMark.thread_id.in_(list(latest))))
     return {thread_id for thread_id, read_until in marks if latest[thread_id] > read_until}

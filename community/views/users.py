@@ -1,7 +1,8 @@
 """Public member profiles."""
-from flask import Blueprint, redirect, render_template, request
+from flask import Blueprint, redirect, request
 from flask_login import current_user
 
+from .. import reader_parts
 from ..services import listing, read_marks
 from ..template_helpers import user_url
 from ..text import slugify
@@ -26,5 +27,5 @@ def profile(user_id, slug=None):
         items = listing.list_threads(author=user, sort="newest", page=page, per_page=20)
     new_replies = read_marks.with_new_replies(current_user, items.items) \
         if tab == "threads" else set()
-    return render_template("community/profile.html", user=user, tab=tab, items=items,
-                           stats=listing.profile_stats(user), new_replies=new_replies)
+    return reader_parts.render("community/profile.html", user=user, tab=tab, items=items,
+                               stats=listing.profile_stats(user), new_replies=new_replies)

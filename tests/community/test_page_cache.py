@@ -80,6 +80,27 @@ def read_as_member(cached_browser, plain_browser, path, count_queries):
     assert _same(page.text) == _same(expected.text), path
     if path.startswith("/t/"):
         assert not [s for s in q.statements if "body_html" in s], path
+    else:  # a list: the threads it shows are not read again, only the member's marks
+        assert not [s for s in q.statements if "FROM threads" in s], path
+    return page.text
+
+
+def test_a_member_sees_new_replies_marked_on_kept_lists(app, uncached, forum, count_queries):
+    """The lists are kept for every reader; "New replies" is the member's own mark."""
+    asker = member(app, forum["asker"]), member(uncached, forum["asker"])
+    paths = pages(forum)[1:]
+    for path in paths:
+        assert "New replies" not in read_as_member(*asker, path, count_queries)
+    asker[0].get(thread_path(forum["thread"]))   # read: the mark moves to the last reply
+    clock.travel(timedelta(minutes=5))
+    reply(member(app, forum["helper"]), forum["thread"], "One more idea: restart the box.")
+    db.session.expire_all()
+    internet, mobile, home = (read_as_member(*asker, path, count_queries) for path in paths)
+    assert "New replies" in internet and "New replies" in home
+    assert "New replies" not in mobile
+    # The same kept page, read by the helper: their own marks, as an uncached render.
+    helper = member(app, forum["helper"]), member(uncached, forum["helper"])
+    read_as_member(*helper, paths[0], count_queries)
 
 
 def _same(html):
