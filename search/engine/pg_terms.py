@@ -192,14 +192,32 @@ def add_parts(terms, split):
 
 @lru_cache(maxsize=200_000)
 def candidates(folded):
-    """Every German stem that splitting the folded word may ask about."""
+    """Every German stem that splitting the folded word may ask about, whatever the
+    vocabulary: each cut's last part, its first part and, one level down, the cuts of
+    the first part (``analysis.split_compound`` asks about a first part only after
+    finding the last one known, so a vocabulary that knows nothing, as
+    ``split_compound(folded, record)`` would, asks about last parts only)."""
     asked = set()
-
-    def record(stem):
-        asked.add(stem)
-        return False
-    analysis.split_compound(folded, record)
+    _candidates(folded, 2, asked)
     return frozenset(asked)
+
+
+def _candidates(folded, depth, asked):
+    if not (analysis.MIN_COMPOUND <= len(folded) <= analysis.MAX_COMPOUND
+            and folded.isalpha()):
+        return
+    shortest = analysis.MIN_PART - 1
+    for cut in range(analysis.MIN_PART, len(folded) - analysis.MIN_PART + 1):
+        head, tail = folded[:cut], folded[cut:]
+        tail_stem = analysis.german_stem(tail)
+        if len(tail_stem) < shortest:
+            continue
+        asked.add(tail_stem)
+        head_stem = analysis.german_stem(head)
+        if len(head_stem) >= shortest:
+            asked.add(head_stem)
+        if depth > 1:
+            _candidates(head, depth - 1, asked)
 
 
 def query_candidates(text):
