@@ -5,7 +5,7 @@ from datetime import timezone
 from functools import lru_cache
 from urllib.parse import urlsplit
 
-from flask import request, url_for
+from flask import g, request, url_for
 from babel import dates as babel_dates
 from flask_babel import format_date, get_locale, get_timezone
 from flask_babel import lazy_gettext as _l
@@ -193,11 +193,14 @@ def qa_page_data(view):
 def init_app(app):
     @app.context_processor
     def navigation():
-        from flask_login import current_user
-        items = [{"url": url_for(endpoint), "label": label}
-                 for endpoint, label, capability in hooks.registered("nav.link", app=app)
-                 if permissions.can(current_user, capability)]
-        return {"nav_items": items}
+        # Once per request: every render_template (a page, and the banners and
+        # notices its hooks render) runs the context processors again.
+        if "nav_items" not in g:
+            from flask_login import current_user
+            g.nav_items = [{"url": url_for(endpoint), "label": label}
+                           for endpoint, label, capability in hooks.registered("nav.link", app=app)
+                           if permissions.can(current_user, capability)]
+        return {"nav_items": g.nav_items}
 
     app.jinja_env.globals.update(
         can=permissions.can, thread_url=thread_url, qa_page_data=qa_page_data, post_url=post_url,

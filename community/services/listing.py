@@ -152,10 +152,11 @@ def thread_page(thread_id, viewer, page=1, per_page=20, texts=True):
     """Everything the thread page shows, in a fixed number of queries. ``texts=False``:
     the posts without their texts and authors, for a page whose skeleton is kept
     (reader_parts.py): what the reader's own parts need (ids, authors' ids, states)."""
-    thread = db.session.scalar(
-        select(Thread).where(Thread.id == thread_id)
-        .options(joinedload(Thread.category), joinedload(Thread.accepted_by),
-                 selectinload(Thread.tags)))
+    query = select(Thread).where(Thread.id == thread_id)
+    if texts:  # a kept skeleton shows the category, the tags and who accepted
+        query = query.options(joinedload(Thread.category), joinedload(Thread.accepted_by),
+                              selectinload(Thread.tags))
+    thread = db.session.scalar(query)
     if thread is None or not can(viewer, "view_thread", thread):
         raise NotFound(_l("This thread does not exist."))
     viewable = _viewable_posts(viewer)
