@@ -5,18 +5,34 @@ threads are ranked by the project's BM25F (reader.RankWeighting), computed here
 from each candidate's term frequencies and the statistics tables (pg_index.py), as
 the Whoosh backend computes it from its postings.
 
-Reading the term frequencies of every match costs about a millisecond per hundred
-threads, so a query matching thousands of threads (a common word) is first cut to
-the ``RERANK`` best by PostgreSQL's ``ts_rank`` with the field weights, in SQL, and
-only those are ranked by BM25F; up to ``RERANK`` matches the order is exactly
-BM25F's. The total is always exact. Typos are looked up in the spelling words
-(``search_terms.spell``) through a trigram index, then checked by edit distance.
+How a query is answered (``PgRanker.top``; figures in bench/RESULTS.md, "Speed"):
+
+1. The total is counted from the GIN index alone: no document is read (a
+   sequential scan would uncompress every ``tsvector``; the planner is told so for
+   the statements of one search, ``_index_scans``).
+2. Up to ``RERANK`` matches: every match is ranked by BM25F, exactly as the Whoosh
+   backend ranks it.
+3. Up to ``POOL`` matches: PostgreSQL's ``ts_rank`` with the field weights picks the
+   ``RERANK`` best, which are ranked by BM25F.
+4. More: ``ts_rank`` ranks a pool of ``POOL`` candidates chosen without reading a
+   document (``_pool``): the threads holding the query's rarest lexemes (by the
+   statistics), or, for common words, the matches whose lengths allow the highest
+   BM25F. Threads outside the pool are counted, never shown: on the benchmark
+   community this keeps most of the Whoosh backend's results, not all
+   (bench/RESULTS.md, "Speed").
+
+Of each document read, only the query's lexemes travel (``ts_delete`` in SQL); the
+BM25F of a query tree is a function made once per query (``_compile``). Typos are
+looked up in the spelling words (``search_terms.spell``) through a trigram index,
+then checked by edit distance.
 """
+import functools
 import math
 from collections.abc import Mapping
+from contextlib import contextmanager
 
-from sqlalchemy import Text, and_, cast, false, func, or_, select, text, true
-from sqlalchemy.dialects.postgresql import TSQUERY
+from sqlalchemy import Integer, Text, and_, any_, cast, false, func, or_, select, text, true
+from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from whoosh import query as Q
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
@@ -27,11 +43,15 @@ from .pg_terms import lexeme, quote
 
 D = pg_index.D
 RERANK = 200
+# A query matching more threads than this has ts_rank rank a pool of candidates
+# chosen by the statistics (PgRanker._pool), not every match.
+POOL = 1000
 # ts_rank's weights for D, C, B, A (parts/spelling, answers, question, title): the
 # search page's field weights (reader.FIELDS), scaled to 1.
 RANK_WEIGHTS = "{0.2,0.33,0.5,1.0}"
 TRIGRAM_THRESHOLD = 0.2      # low enough for one typo in a four-letter word
 TYPO_CANDIDATES = 200
+WORD_CACHE = 50_000
 
 
 class PgSearcher:
@@ -51,13 +71,16 @@ class PgSearcher:
 
     def prefetch(self, text_):
         """Read the statistics a query of ``text_`` will ask about, in one query."""
-        self._load(pg_terms.query_candidates(text_))
+        terms = set()
+        for word in set(pg_terms.analysis.words(text_)):
+            terms |= _word_candidates(word)
+        self._load(terms)
 
     def _load(self, terms):
         missing = [t for t in terms if t not in self._counts]
         if missing:
             self.statements += 1
-            found = pg_index.term_counts(self.session, missing)
+            found = _term_counts(self.session, missing)
             for term in missing:
                 self._counts[term] = found.get(term)
 
@@ -156,6 +179,24 @@ class PgSearcher:
         return self._excerpts[thread_id]
 
 
+def _term_counts(session, terms):
+    """As pg_index.term_counts, the terms as one array parameter: a statement with a
+    parameter per term (hundreds for the ask form's reranking) costs more to send and
+    parse than to run."""
+    T = pg_index.T
+    rows = session.execute(select(T.c.term, *(T.c[f] for f in pg_terms.FIELDS)).where(
+        T.c.term == any_(cast(sorted(set(terms)), ARRAY(Text)))))
+    return {row[0]: dict(zip(pg_terms.FIELDS, row[1:])) for row in rows}
+
+
+@functools.lru_cache(maxsize=WORD_CACHE)
+def _word_candidates(word):
+    """pg_terms.query_candidates of one word (its stems, the stems of its possible
+    compound parts), kept per process: the ask form's reranking reads the statistics
+    of 50 questions' words, mostly the same words every time."""
+    return frozenset(pg_terms.query_candidates(word))
+
+
 class StoredFields(Mapping):
     """What a result carries for the page: ``thread_id`` at once, the excerpts when
     they are first asked for (similar questions never ask)."""
@@ -193,34 +234,83 @@ class PgRanker:
 
     def top(self, q, limit, allowed=None, newest=False):
         """``(total, [(thread_id, score)])``: how many threads match, and the best
-        ``limit`` by BM25F (or the newest ``limit``), ties by lower thread id."""
+        ``limit`` by BM25F (or the newest ``limit``), ties by lower thread id.
+
+        The total is counted from the GIN index alone (no document is read). Then at
+        most ``max(limit, RERANK)`` documents are read whole and ranked by BM25F: all
+        the matches when there are no more; else the best of the candidates by
+        ``ts_rank``, which ranks every match up to ``POOL`` of them and, beyond, a
+        pool chosen by the statistics (see ``_pool``)."""
         match = _tsquery(q, self.searcher)
         if match is NOTHING:
             return 0, []
         where = [] if allowed is None else [allowed]
         if match is not EVERYTHING:
-            where.append(D.c.document.op("@@")(cast(match, TSQUERY)))
-        if newest:
-            order = [D.c.created_at.desc(), D.c.thread_id]
-            keep = limit
-        elif match is EVERYTHING:
-            order = [D.c.boost.desc(), D.c.thread_id]
-            keep = limit
-        else:
-            order = [(func.ts_rank(text(f"'{RANK_WEIGHTS}'::float4[]"), D.c.document,
-                                   cast(match, TSQUERY)) * D.c.boost).desc(), D.c.thread_id]
-            keep = max(limit, RERANK)
-        chosen = (select(D.c.thread_id, func.count().over().label("total"))
-                  .where(and_(true(), *where)).order_by(*order).limit(keep).subquery())
+            where.append(_matching(match))
+        with self._index_scans(match is not EVERYTHING):
+            return self._top(q, match, where, limit, allowed, newest)
+
+    @contextmanager
+    def _index_scans(self, wanted):
+        """The statements of one ``top`` read ``search_documents`` through its indexes:
+        the planner's cost of ``@@`` does not see that a sequential scan uncompresses
+        every document (60 ms on 20,000 threads) where the GIN index answers a count
+        from its entries (5 ms). JIT compiling is off meanwhile (a plan the setting
+        makes look expensive would otherwise be compiled, for longer than it runs)."""
+        if not wanted:
+            yield
+            return
+        self.searcher.statements += 2
+        previous = self.session.execute(text(
+            "SELECT current_setting('enable_seqscan'), current_setting('jit'), "
+            "set_config('enable_seqscan', 'off', true), set_config('jit', 'off', true)")).one()
+        yield
+        # (Not after an error: the transaction is rolled back, and the settings with it.)
+        self.session.execute(text(
+            "SELECT set_config('enable_seqscan', :scan, true), set_config('jit', :jit, true)"),
+            {"scan": previous[0], "jit": previous[1]})
+
+    def _top(self, q, match, where, limit, allowed, newest):
         self.searcher.statements += 1
-        rows = self.session.execute(
-            select(chosen.c.total, D.c.thread_id, D.c.boost, cast(D.c.document, Text),
+        total = self.session.scalar(select(func.count()).select_from(D).where(*where))
+        if not total:
+            return 0, []
+        keep = max(limit, RERANK)
+        if newest:
+            chosen = _newest(where, limit)
+        elif match is EVERYTHING:
+            chosen = select(D.c.thread_id).where(*where).order_by(
+                D.c.boost.desc(), D.c.thread_id).limit(limit)
+        elif total <= keep:
+            chosen = None      # every match is ranked by BM25F
+        else:
+            size = max(POOL, keep)
+            if total > size:
+                ids = self._pool(q, match, allowed, size)
+                candidates = [D.c.thread_id == any_(cast(ids, ARRAY(Integer)))]
+            else:
+                candidates = where
+            chosen = select(D.c.thread_id).where(*candidates).order_by(
+                (func.ts_rank(text(f"'{RANK_WEIGHTS}'::float4[]"), D.c.document,
+                              cast(match, TSQUERY)) * D.c.boost).desc(),
+                D.c.thread_id).limit(keep)
+        leaves = _terms(q, self.searcher)
+        lexemes = sorted({lexeme(t.fieldname, t.text) for t in leaves})
+        # Of each document only the query's lexemes travel: the document without
+        # (ts_delete) the lexemes it has besides them.
+        others = func.tsvector_to_array(func.ts_delete(D.c.document, cast(lexemes, ARRAY(Text))))
+        columns = (D.c.thread_id, D.c.boost, cast(func.ts_delete(D.c.document, others), Text),
                    D.c.created_at, *(D.c[f"{f}_length"] for f in pg_terms.FIELDS))
-            .join(chosen, chosen.c.thread_id == D.c.thread_id)).all()
+        if chosen is None:
+            statement = select(*columns).where(*where)
+        else:
+            chosen = chosen.subquery()
+            statement = select(*columns).join(chosen, chosen.c.thread_id == D.c.thread_id)
+        self.searcher.statements += 1
+        rows = self.session.execute(statement).all()
         if not rows:
             return 0, []
-        total = rows[0][0]
-        scores = self._scores(q, rows)
+        scores = self._scores(q, rows, leaves, set(lexemes))
         if newest:
             created = {row.thread_id: row.created_at for row in rows}
             best = sorted(sorted(scores), key=created.get, reverse=True)[:limit]
@@ -229,76 +319,180 @@ class PgRanker:
         self.searcher._last = best
         return total, [(d, scores[d]) for d in best]
 
-    def _scores(self, q, rows):
-        """Each row's final score: BM25F of ``q``, then the thread's boost."""
-        leaves = _terms(q, self.searcher)
+    def _bounds(self, q):
+        """``({lexeme: BM25F bound}, {lexeme: documents})`` of the query's Term leaves:
+        boost × idf × (K1 + 1), summed over the fields a lexeme is asked in; the
+        documents by the statistics (the most of any of its fields)."""
+        bounds, documents = {}, {}
+        k1 = self.searcher.weighting.K1
+        for leaf, weight in _weighted_terms(q):
+            lex = lexeme(leaf.fieldname, leaf.text)
+            counts = self.searcher.counts(leaf.text) or {}
+            bounds[lex] = bounds.get(lex, 0.0) + (
+                weight * self.searcher.idf(leaf.fieldname, leaf.text) * (k1 + 1))
+            documents[lex] = max(documents.get(lex, 0), counts.get(leaf.fieldname, 0))
+        return bounds, documents
+
+    def _pool(self, q, match, allowed, size):
+        """The candidates (thread ids) of a query matching more than ``size`` threads:
+        those holding one of its "essential" lexemes (the ones that can add most to a
+        score, taken by their BM25F bound while their documents, by the statistics,
+        stay within ``size``), or all the matches when no lexeme is that rare (one
+        common word); of these the ``size`` whose lengths allow the highest BM25F.
+        Read from the GIN index and the rows' lengths: no document is read."""
+        essential = self._essential(q, size)
+        if essential:
+            match = f"({match}) & ({' | '.join(quote(lex) for lex in essential)})"
+        where = [_matching(match)] + ([] if allowed is None else [allowed])
+        self.searcher.statements += 1
+        return list(self.session.scalars(self._likeliest(q, where, size)))
+
+    def _likeliest(self, q, where, size):
+        """The ``size`` matches of ``where`` whose lengths allow the highest BM25F: each
+        field's bound (``_bounds``, per field) for a term found once,
+        bound / (1 + K1 × ((1 − B) + B × length / average length)), summed. Found
+        first (the GIN index), then ordered (``OFFSET 0``, as ``_newest``)."""
+        weighting, k1 = self.searcher.weighting, self.searcher.weighting.K1
+        fields = {}
+        for leaf, weight in _weighted_terms(q):
+            if leaf.fieldname in ("title", "body", "answers", "parts"):
+                fields[leaf.fieldname] = fields.get(leaf.fieldname, 0.0) + (
+                    weight * self.searcher.idf(leaf.fieldname, leaf.text) * (k1 + 1))
+        found = select(D.c.thread_id, *(D.c[f"{f}_length"] for f in fields)) \
+            .where(*where).offset(0).subquery()
+        prior = sum(
+            (bound / (1 + k1 * ((1 - weighting._field_B.get(f, weighting.B))
+                                + weighting._field_B.get(f, weighting.B)
+                                * found.c[f"{f}_length"] / self.searcher.average_length(f)))
+             for f, bound in fields.items()), start=0.0) if fields else found.c.thread_id
+        return (select(found.c.thread_id)
+                .order_by(prior.desc(), found.c.thread_id.desc()).limit(size))
+
+    def _essential(self, q, size):
+        """Lexemes of ``q`` by their BM25F bound (``_bounds``), highest first, as many
+        as keep the threads holding one of them within ``size`` (by the statistics)."""
+        bounds, documents = self._bounds(q)
+        chosen, held = [], 0
+        for lex in sorted(bounds, key=lambda lex: (-bounds[lex], lex)):
+            if 0 < documents[lex] and held + documents[lex] <= size:
+                chosen.append(lex)
+                held += documents[lex]
+        return chosen
+
+    def _scores(self, q, rows, leaves, lexemes):
+        """Each row's final score: BM25F of ``q``, then the thread's boost (``leaves``:
+        its Term leaves; ``lexemes``: theirs, all a row's text holds)."""
         self.searcher._load({t.text for t in leaves})
-        lexemes = {lexeme(t.fieldname, t.text) for t in leaves}
+        score_of = self._compile(q)
         scores = {}
         for row in rows:
-            doc = Doc(row, pg_terms.frequencies(row[3], lexemes))
-            score = self._eval(q, doc)
+            score = score_of(Doc(self.searcher, row, _frequencies(row[2], lexemes)))
             boost = round(row.boost * 100) / 100
             scores[row.thread_id] = (score if score is not None else 1.0) * boost
         return scores
 
-    def _eval(self, q, doc):
-        """The score of ``q`` for ``doc`` (None: no match), as scoring.Ranker sums it."""
+    def _compile(self, q):
+        """``score(doc)`` of ``q`` (None: no match), as scoring.Ranker sums it: a
+        function per node of the tree, made once per query. A node none of whose
+        lexemes the document holds is not evaluated further."""
         kind = type(q)
         if kind is Q.Term:
-            return self._term(q, doc)
+            return self._compile_term(q)
+        if kind is Q.Every:
+            return lambda doc: 1.0
         if kind is Q.FuzzyTerm:
             # As Whoosh scores it: one word within reach counts as that word (without
             # the typo's boost); several count 1.0 together, whichever matched.
             words = self.searcher.typos(q)
-            parts = [p for p in (self._term(Q.Term("spell", w), doc) for w in words)
-                     if p is not None]
-            if not parts:
-                return None
-            return parts[0] if len(words) == 1 else 1.0
-        if kind is Q.Every:
-            return 1.0
-        if kind in (Q.And, Q.Phrase):   # a phrase: all its words (no positions compared)
+            terms = [self._compile_term(Q.Term("spell", w)) for w in words]
+            several = len(words) != 1
+
+            def evaluate(doc):
+                parts = [p for term in terms if (p := term(doc)) is not None]
+                if not parts:
+                    return None
+                return 1.0 if several else parts[0]
+        elif kind in (Q.And, Q.Phrase):   # a phrase: all its words (no positions compared)
             subs = q.subqueries if kind is Q.And else [
                 Q.Term(q.fieldname, word) for word in q.words]
-            parts = [self._eval(sub, doc) for sub in subs]
-            if any(p is None for p in parts):
-                return None
-            score = sum(parts)
+            children, boost = [self._compile(sub) for sub in subs], q.boost
+
+            def evaluate(doc):
+                parts = [child(doc) for child in children]
+                if None in parts:
+                    return None
+                return sum(parts) * boost
+        elif kind is Q.Or and all(type(sub) is Q.Term for sub in q.subqueries):
+            # One word in every field (reader.word_query): its terms inline, in order.
+            terms, boost = [self._term_constants(sub) for sub in q.subqueries], q.boost
+
+            def evaluate(doc):
+                frequencies, parts = doc.frequencies, []
+                for lex, weight, field, factor in terms:
+                    counts = frequencies.get(lex)
+                    if counts:
+                        frequency = counts.get(weight)
+                        if frequency:
+                            parts.append(factor * frequency / (frequency + doc.norm(field)))
+                if not parts:
+                    return None
+                return sum(parts) * boost
         elif kind is Q.Or:
-            parts = [p for p in (self._eval(sub, doc) for sub in q.subqueries) if p is not None]
-            if not parts:
-                return None
-            score = sum(parts)
+            children, boost = [self._compile(sub) for sub in q.subqueries], q.boost
+
+            def evaluate(doc):
+                parts = [p for child in children if (p := child(doc)) is not None]
+                if not parts:
+                    return None
+                return sum(parts) * boost
         else:
             raise ValueError(f"the PostgreSQL backend does not rank {kind.__name__} queries")
-        return score * q.boost
+        if any(type(leaf) is Q.Every for leaf in q.leaves()):
+            return evaluate
+        held = frozenset(lexeme(t.fieldname, t.text) for t in _terms(q, self.searcher))
 
-    def _term(self, q, doc):
-        frequency = doc.frequency(q.fieldname, q.text)
-        if not frequency:
-            return None
-        weighting = self.searcher.weighting
-        k1 = weighting.K1
-        b = weighting._field_B.get(q.fieldname, weighting.B)
-        length = byte_to_length(length_to_byte(doc.length(q.fieldname)))
-        norm = k1 * ((1 - b) + b * length / self.searcher.average_length(q.fieldname))
-        idf = self.searcher.idf(q.fieldname, q.text)
-        return q.boost * idf * (k1 + 1) * frequency / (frequency + norm)
+        def when_held(doc):
+            return None if held.isdisjoint(doc.frequencies) else evaluate(doc)
+        return when_held
+
+    def _term_constants(self, q):
+        """``(lexeme, weight, field, boost × idf × (K1 + 1))`` of a Term."""
+        k1 = self.searcher.weighting.K1
+        return (lexeme(q.fieldname, q.text), pg_terms.WEIGHT_OF[q.fieldname], q.fieldname,
+                q.boost * self.searcher.idf(q.fieldname, q.text) * (k1 + 1))
+
+    def _compile_term(self, q):
+        """BM25F of one term: boost × idf × (K1 + 1) × tf / (tf + K1 × length norm)."""
+        lex, weight, field, factor = self._term_constants(q)
+
+        def term(doc):
+            counts = doc.frequencies.get(lex)
+            if not counts:
+                return None
+            frequency = counts.get(weight)
+            if not frequency:
+                return None
+            return factor * frequency / (frequency + doc.norm(field))
+        return term
 
 
 class Doc:
-    """A candidate's term frequencies (of the query's lexemes) and field lengths."""
+    """A candidate's term frequencies (of the query's lexemes) and the length norm of
+    each field, K1 × ((1 − B) + B × length / average length), with the length as
+    Whoosh stores it (one byte)."""
 
-    def __init__(self, row, frequencies):
-        self.row, self.frequencies = row, frequencies
+    def __init__(self, searcher, row, frequencies):
+        self.searcher, self.row, self.frequencies = searcher, row, frequencies
+        self._norms = {}
 
-    def frequency(self, field, term):
-        counts = self.frequencies.get(lexeme(field, term))
-        return counts[pg_terms.WEIGHT_OF[field]] if counts else 0
-
-    def length(self, field):
-        return getattr(self.row, f"{field}_length")
+    def norm(self, field):
+        norm = self._norms.get(field)
+        if norm is None:
+            weighting = self.searcher.weighting
+            k1, b = weighting.K1, weighting._field_B.get(field, weighting.B)
+            length = byte_to_length(length_to_byte(getattr(self.row, f"{field}_length")))
+            norm = self._norms[field] = k1 * ((1 - b) + b * length / self.searcher.average_length(field))
+        return norm
 
 
 # --- Query trees to SQL --------------------------------------------------------------------------
@@ -334,6 +528,73 @@ def _tsquery(q, searcher):
                 others.append(_tsquery(sub, searcher))
         return _or([_lexeme_query(t, w) for t, w in terms.items()] + others)
     raise ValueError(f"the PostgreSQL backend does not match {kind.__name__} queries")
+
+
+def _newest(where, limit):
+    """The newest ``limit`` thread ids matching ``where``. The matches are found first
+    (the GIN index), then sorted: ``OFFSET 0`` keeps the planner from walking the
+    ``created_at`` index instead, which reads document after document until enough
+    match."""
+    found = select(D.c.thread_id, D.c.created_at).where(*where).offset(0).subquery()
+    return (select(found.c.thread_id)
+            .order_by(found.c.created_at.desc(), found.c.thread_id).limit(limit))
+
+
+def _matching(match):
+    """The SQL condition of a ``tsquery`` text."""
+    return D.c.document.op("@@")(cast(match, TSQUERY))
+
+
+def _weighted_terms(q, boost=1.0):
+    """``[(Term, weight)]``: the Term leaves of ``q`` (not those of typo terms and
+    phrases) with the product of their own and their parents' boosts."""
+    kind = type(q)
+    if kind is Q.Term:
+        return [(q, boost * q.boost)]
+    if kind in (Q.And, Q.Or):
+        found = []
+        for sub in q.subqueries:
+            found.extend(_weighted_terms(sub, boost * q.boost))
+        return found
+    return []
+
+
+def _frequencies(literal, lexemes):
+    """As pg_terms.frequencies, reading the text once, entry by entry (for many
+    lexemes): each entry is ``'lexeme'`` and its positions, split at the spaces, unless
+    a lexeme holds a quote, a backslash or a space (then by pg_terms' pattern)."""
+    found = {}
+    if not literal:
+        return found
+    if "''" in literal or "\\" in literal:
+        return _frequencies_quoted(literal, lexemes)
+    for entry in literal.split(" "):
+        end = entry.rfind("'")
+        if end <= 0 or entry[0] != "'":
+            return _frequencies_quoted(literal, lexemes)
+        lex = entry[1:end]
+        if lex in lexemes:
+            found[lex] = _weight_counts(entry[end + 2:])
+    return found
+
+
+def _frequencies_quoted(literal, lexemes):
+    found = {}
+    for entry in pg_terms._ENTRY.finditer(literal):
+        lex = pg_terms._unquote(entry.group(1))
+        if lex in lexemes:
+            found[lex] = _weight_counts(entry.group(2))
+    return found
+
+
+def _weight_counts(positions):
+    """``{weight: positions}`` of a lexeme's positions (``1A,5,7B``; D unwritten)."""
+    counts = {}
+    if positions:
+        for p in positions.split(","):
+            weight = p[-1] if p[-1] in "ABC" else "D"
+            counts[weight] = counts.get(weight, 0) + 1
+    return counts
 
 
 def _lexeme_query(lex, weights):
