@@ -1,18 +1,21 @@
 """Moderation on the core's pages: links under posts, thread banners, the notice
 above a writing form, the registration honeypot, the merged-thread redirect and the
 login veto."""
+import functools
+
 from flask import redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
+from community import clock
 from community.extensions import db
 from community.permissions import can
 from community.template_helpers import thread_url
 
 from . import cache
-from .services import notices, sanctions, standing, threadtools
+from .services import notices, sanctions, spam, standing, threadtools
 
 HONEYPOT_FIELD = "website"
 
@@ -101,17 +104,29 @@ def redirect_merged_thread():
         return None
     thread_id = request.view_args.get("thread_id")
     user = current_user
-    columns = threadtools.marks_columns(thread_id)
-    if user.is_authenticated:
-        columns.append(sanctions.active_id_column(user.id))
-        if not user.is_staff:  # what the reply form's notice tells (standing.py)
-            columns += standing.thread_columns(user.id, thread_id)
-    row = db.session.execute(select(*columns)).one()
+    signed_in = user.is_authenticated
+    customer = signed_in and not user.is_staff   # what the reply form's notice tells
+    params = {"thread_id": thread_id}
+    if signed_in:
+        params.update(user_id=user.id, now=clock.now(), window_start=spam.rate_window_start())
+    row = db.session.execute(_thread_statement(signed_in, customer), params).one()
     marks = threadtools.remember_marks(thread_id, row)
-    if user.is_authenticated:
+    if signed_in:
         sanctions.remember_active(user.id, row[3])
-        if not user.is_staff:
+        if customer:
             standing.remember(user, thread_id, row[4:])
     if marks.merged_into is not None:
         return redirect(thread_url(marks.merged_into), code=301)
     return None
+
+
+@functools.cache
+def _thread_statement(signed_in, customer):
+    """Built once per process and kind of reader: read on every thread page."""
+    thread_id, user_id = bindparam("thread_id"), bindparam("user_id")
+    columns = threadtools.marks_columns(thread_id)
+    if signed_in:
+        columns.append(sanctions.active_id_column(user_id, bindparam("now")))
+    if customer:
+        columns += standing.thread_columns(user_id, thread_id, bindparam("window_start"))
+    return select(*columns)

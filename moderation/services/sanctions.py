@@ -25,18 +25,19 @@ KINDS = ("silence", "suspend")
 MAX_DAYS = 3650
 
 
-def _active_query(user_id):
-    """The member's active sanction, a suspension before a silence."""
-    now = clock.now()
+def _active_query(user_id, now=None):
+    """The member's active sanction, a suspension before a silence. ``user_id`` and
+    ``now`` may be bound parameters (a statement built once)."""
+    now = clock.now() if now is None else now
     return (select(Sanction).where(
         Sanction.user_id == user_id, Sanction.lifted_at.is_(None), Sanction.starts_at <= now,
         or_(Sanction.ends_at.is_(None), Sanction.ends_at > now))
         .order_by(case((Sanction.kind == "suspend", 0), else_=1), Sanction.id).limit(1))
 
 
-def active_id_column(user_id):
+def active_id_column(user_id, now=None):
     """The active sanction's id as a scalar subquery, to share another statement."""
-    return _active_query(user_id).with_only_columns(Sanction.id).scalar_subquery()
+    return _active_query(user_id, now).with_only_columns(Sanction.id).scalar_subquery()
 
 
 def remember_active(user_id, sanction_id):

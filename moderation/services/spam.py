@@ -93,13 +93,18 @@ def rate_applies(user, level):
     return level == "new" or clock.now() - user.created_at < timedelta(hours=hours)
 
 
-def rate_window_columns(user_id):
+def rate_window_columns(user_id, window_start=None):
     """The member's posts in the current rate window: their count and the oldest one's
-    time, as scalar subqueries (another statement may share them)."""
-    window_start = clock.now() - timedelta(minutes=current_app.config["MOD_NEW_MEMBER_RATE_MINUTES"])
+    time, as scalar subqueries (another statement may share them; ``window_start``,
+    given, may be a bound parameter: ``rate_window_start()``)."""
+    window_start = rate_window_start() if window_start is None else window_start
     recent = (Post.author_id == user_id, Post.created_at > window_start)
     return [select(func.count(Post.id)).where(*recent).scalar_subquery(),
             select(func.min(Post.created_at)).where(*recent).scalar_subquery()]
+
+
+def rate_window_start():
+    return clock.now() - timedelta(minutes=current_app.config["MOD_NEW_MEMBER_RATE_MINUTES"])
 
 
 def next_post_at(recent, oldest):

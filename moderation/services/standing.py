@@ -34,19 +34,19 @@ class Standing:
 NOTHING = Standing()
 
 
-def columns(user_id, category_id):
+def columns(user_id, category_id, window_start=None):
     """Scalar subqueries for ``from_row``: the member's manual trust level, approved
     posts, posts in the rate window (count, oldest) and the category's mode.
-    ``category_id`` is a value or a scalar subquery."""
+    ``category_id`` is a value or a scalar subquery; values may be bound parameters."""
     return [trust.manual_level_column(user_id), trust.approved_posts_column(user_id),
-            *spam.rate_window_columns(user_id),
+            *spam.rate_window_columns(user_id, window_start),
             select(CategorySettings.mode).where(CategorySettings.category_id == category_id)
             .scalar_subquery()]
 
 
-def thread_columns(user_id, thread_id):
+def thread_columns(user_id, thread_id, window_start=None):
     return columns(user_id, select(Thread.category_id).where(Thread.id == thread_id)
-                   .scalar_subquery())
+                   .scalar_subquery(), window_start)
 
 
 def _facts(user, row):
