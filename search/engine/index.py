@@ -189,10 +189,18 @@ def stop_building(base, path=None):
 
 
 def vocabulary_lookup(reader, extra=frozenset()):
-    """``known(stem)`` for compound splitting: stems of titles and questions in the index."""
+    """``known(stem)`` for compound splitting: stems of titles and questions in the index.
+    Each stem is looked up once per lookup function (a batch of updates, a query): the
+    index asks every segment twice, and a batch asks for the same stems thousands of
+    times."""
+    answers = {}
+
     def known(stem):
-        return (stem in extra or reader.doc_frequency("title", stem) > 0
-                or reader.doc_frequency("body", stem) > 0)
+        found = answers.get(stem)
+        if found is None:
+            found = answers[stem] = (stem in extra or reader.doc_frequency("title", stem) > 0
+                                     or reader.doc_frequency("body", stem) > 0)
+        return found
     return known
 
 
@@ -207,25 +215,31 @@ def batch_stems(docs):
     return set().union(*(own_stems(doc) for doc in docs if doc is not None))
 
 
-def compound_parts(doc, known):
-    """The parts of the compounds in the document's text, as one string of stems."""
+def compound_parts(doc, known, splits=None):
+    """The parts of the compounds in the document's text, as one string of stems.
+    ``splits`` (a dict) keeps each word's split for the next documents written with
+    the same ``known``."""
     parts = []
     seen = set()
+    splits = {} if splits is None else splits
     for text in (doc.title, doc.body, doc.answers_text):
         for _, folded, _ in analysis.terms(text):
             if folded in seen:
                 continue
             seen.add(folded)
-            parts.extend(analysis.split_compound(folded, known))
+            split = splits.get(folded)
+            if split is None:
+                split = splits[folded] = analysis.split_compound(folded, known)
+            parts.extend(split)
     return " ".join(parts)
 
 
-def fields(doc, known, compounds=True):
+def fields(doc, known, compounds=True, splits=None):
     """The Whoosh fields of ``doc`` (a documents.ThreadDocument)."""
     answers = doc.answers_text
     return dict(
         thread_id=str(doc.thread_id), title=doc.title, body=doc.body, answers=answers,
-        parts=compound_parts(doc, known) if compounds else "",
+        parts=compound_parts(doc, known, splits) if compounds else "",
         spell=" ".join((doc.title, doc.body, answers)),
         body_text=doc.body_excerpt, answers_text=doc.answer_excerpts,
         category=str(doc.category_id), tags=",".join(doc.tags), status=doc.status,
@@ -239,12 +253,57 @@ def compounds_enabled():
     return current_app.config.get("SEARCH_COMPOUNDS", True)
 
 
+# Segments. Every update commit writes one new segment; Whoosh's default policy
+# (MERGE_SMALL) leaves segments of a few hundred documents alone until there are
+# about fourteen, then merges them all in one commit (a pause of seconds), and a
+# segment whose threads were written again since keeps their old versions as deleted
+# documents. Here each commit merges what is cheap and worth it, smallest first:
+# segments with no live document left (free), segments at least half replaced (few
+# live documents to copy), and the smallest while more than MAX_SEGMENTS would
+# remain; but it copies at most MERGE_BUDGET live documents (copying costs about as
+# much as indexing them), so the large segment a rebuild wrote is never merged by an
+# update: `search reindex` writes it anew.
+MAX_SEGMENTS = 8
+MERGE_BUDGET = 1000      # live documents one update commit copies from older segments at most
+
+
+def merge_policy(writer, segments):
+    """A Whoosh ``mergetype`` (see above): merges segments into the commit's new one
+    and returns those it keeps."""
+    from whoosh.reading import SegmentReader
+
+    by_size = sorted(segments, key=lambda s: s.doc_count())
+    keep, merge, budget = [], [], MERGE_BUDGET
+    for position, segment in enumerate(by_size):
+        live = segment.doc_count()
+        remaining = len(keep) + len(by_size) - position + 1    # if merging stopped here
+        wanted = (live == 0 or live * 2 <= segment.doc_count_all()
+                  or remaining > MAX_SEGMENTS)
+        if wanted and live <= budget:
+            merge.append(segment)
+            budget -= live
+        else:
+            keep.append(segment)
+    if merge and not keep and writer.docnum == 0 and budget == MERGE_BUDGET:
+        # Nothing but deletions: keep a segment, as an index of no segment at all
+        # reads as Whoosh's EmptyReader, which the search readers do not expect.
+        keep.append(merge.pop())
+    for segment in merge:
+        if segment.doc_count():
+            reader = SegmentReader(writer.storage, writer.schema, segment)
+            writer.add_reader(reader)
+            reader.close()
+    return keep
+
+
 def apply(path, docs, known=None):
-    """Write ``{thread_id: ThreadDocument or None}`` into the index at ``path``.
+    """Write ``{thread_id: ThreadDocument or None}`` into the index at ``path``, in one
+    Whoosh commit (``merge_policy``).
 
     ``known`` (a set of German stems) is the vocabulary for compound splitting; by
     default the index's own titles and questions plus those of the documents written
-    (a batch is split as if its documents had come one after the other).
+    (a batch is split as if its documents had come one after the other). Each stem is
+    looked up and each word split once per batch.
     """
     compounds = compounds_enabled()
     ix = whoosh_index.open_dir(str(path))
@@ -255,17 +314,18 @@ def apply(path, docs, known=None):
             lookup = lambda stem: stem in batch or known_in_index(stem)  # noqa: E731
         else:
             lookup = known.__contains__
+        splits = {}
         writer = ix.writer(timeout=LOCK_TIMEOUT)
         try:
             for thread_id, doc in docs.items():
                 if doc is None:
                     writer.delete_by_term("thread_id", str(thread_id))
                     continue
-                writer.update_document(**fields(doc, lookup, compounds))
+                writer.update_document(**fields(doc, lookup, compounds, splits))
         except BaseException:
             writer.cancel()
             raise
-        writer.commit()
+        writer.commit(mergetype=merge_policy)
 
 
 def doc_count(path):
