@@ -42,6 +42,27 @@ class RankWeighting(BM25F):
 _cache = threading.local()
 
 
+class _Kept:
+    """A thread's open searcher. Without mmap (below) its segments hold open files:
+    closed when the searcher is replaced, and when the thread ends (a server that
+    runs each request in a thread of its own drops one per request)."""
+
+    def __init__(self, path, ix, searcher):
+        self.path, self.ix, self.searcher = path, ix, searcher
+
+    def replace(self, searcher):
+        self.close()
+        self.searcher = searcher
+
+    def close(self):
+        searcher, self.searcher = self.searcher, None
+        if searcher is not None:
+            searcher.close()
+
+    def __del__(self):
+        self.close()
+
+
 @contextmanager
 def open_searcher():
     """A searcher on the live index, or None when nothing has been indexed yet.
@@ -54,24 +75,21 @@ def open_searcher():
     if path is None:
         yield None
         return
-    cached = getattr(_cache, "entry", None)
-    if cached is not None and cached[0] == path:
-        ix, searcher = cached[1], cached[2]
-        if ix.latest_generation() != searcher.reader().generation():
+    kept = getattr(_cache, "entry", None)
+    if kept is not None and kept.path == path:
+        if kept.ix.latest_generation() != kept.searcher.reader().generation():
             # A fresh reader, not Searcher.refresh(): that reuses segment readers and
             # so would miss deletions committed to an existing segment.
-            searcher.close()
-            searcher = ix.searcher(weighting=RankWeighting())
+            kept.replace(kept.ix.searcher(weighting=RankWeighting()))
     else:
-        if cached is not None:
-            cached[2].close()
+        if kept is not None:
+            kept.close()
         # No mmap: Whoosh copies each file it opens inside an mmapped compound segment
         # into a BytesIO of its own (70 MiB per web process at 200,000 posts); read
         # through the file instead, the page cache shares it and searches are as fast.
         ix = FileStorage(str(path), readonly=True, supports_mmap=False).open_index()
-        searcher = ix.searcher(weighting=RankWeighting())
-    _cache.entry = (path, ix, searcher)
-    yield searcher
+        kept = _cache.entry = _Kept(path, ix, ix.searcher(weighting=RankWeighting()))
+    yield kept.searcher
 
 
 def ranker(searcher):
