@@ -122,8 +122,9 @@ SETTINGS = [
             "Threads per page in category lists and profiles."),
     _core("FORUM_POSTS_PER_PAGE", "POSTS_PER_PAGE", 20, int, "Replies per page in a thread."),
     _core("FORUM_PAGE_CACHE_MB", "PAGE_CACHE_MB", 16, float,
-          "Megabytes of visitors' pages (thread, category, home) each web process keeps; "
-          "0 turns the page cache off. See docs/operations.md, \"The page cache\"."),
+          "Megabytes of visitors' pages (thread, category, home) each web process keeps, "
+          "and as much again of the pages' skeletons members share; 0 turns both off. "
+          "See docs/operations.md, \"The page cache\"."),
     _core("FORUM_PAGE_CACHE_SECONDS", "PAGE_CACHE_SECONDS", 300, int,
           "Longest time a cached page is served without being rendered again (what "
           "changes it moves its version at once; this bounds anything that does not)."),
