@@ -26,10 +26,17 @@ def test_two_workers_on_one_sqlite_file_never_run_the_same_row(worker_app):
     ROWS = 30  # noqa: N806
     first, second = worker_app(), worker_app()
     ran, lock = Counter(), threading.Lock()
+    # Each worker's first row waits until the other has run one too: on a loaded
+    # machine one thread could otherwise drain every row before the other starts.
+    started = {"a": threading.Event(), "b": threading.Event()}
 
     def count(payload):
+        me = threading.current_thread().name
         with lock:
-            ran[payload["n"], threading.current_thread().name] += 1
+            ran[payload["n"], me] += 1
+        if not started[me].is_set():
+            started[me].set()
+            started["b" if me == "a" else "a"].wait(timeout=30)
 
     for app in (first, second):
         outbox.register_handler(app, "test.count", count)
