@@ -47,10 +47,8 @@ def show(thread_id, slug=None, reply_form=None, status=200, preview=None):
     # texts are not even loaded), and the member's own parts.
     key = version = skeleton = None
     if _may_share(me, reply_form, preview):
-        version = page_cache.thread_version(thread_id, slug)
-        if version is not None:
-            key = page_cache.page_key()
-            skeleton = reader_parts.cached(key, version)
+        key, version, skeleton = reader_parts.for_member(page_cache.thread_version,
+                                                         thread_id, slug)
     view = listing.thread_page(thread_id, me, page=page, per_page=_per_page(),
                                texts=skeleton is None)
     if not view.same_for_everyone and key is not None:
@@ -77,10 +75,10 @@ def show(thread_id, slug=None, reply_form=None, status=200, preview=None):
 
 
 def _may_share(me, reply_form, preview):
-    """Whether a member's page may use the skeleton cache: a plain GET by a member who
-    sees what every reader sees (moderators see hidden posts too)."""
-    return (me.is_authenticated and request.method == "GET" and reply_form is None
-            and preview is None and not is_moderator(me))
+    """Whether to look for a kept skeleton: not for a form sent back with its errors or
+    a preview, nor for moderators, who see hidden posts too (``thread_page`` says
+    whether the reader sees what everyone sees; this spares them a look that fails)."""
+    return reply_form is None and preview is None and not is_moderator(me)
 
 
 @bp.route("/t/<int:thread_id>/new")

@@ -234,3 +234,25 @@ def test_language_and_a_staff_title(app, visitor, forum, admin):
 
 def _form_index(page, action):
     return next(key for key, form in page.forms.items() if form.action.endswith(action))
+
+
+def test_a_member_with_a_pending_reply_gets_their_own_page(app, uncached, forum, moderator,
+                                                           count_queries):
+    """The kept skeleton is the one every reader sees: a reply of the helper waiting for
+    review is on their page, and on nobody else's."""
+    from community.services import threads
+    path = thread_path(forum["thread"])
+    asker = member(app, forum["asker"]), member(uncached, forum["asker"])
+    helper = member(app, forum["helper"]), member(uncached, forum["helper"])
+    read_as_member(*asker, path, count_queries)  # the skeleton is kept now
+    pending = threads.reply(forum["helper"], db.session.get(Thread, forum["thread"].id),
+                            "My second idea still waits for a moderator.")
+    db.session.commit()
+    threads.set_post_visibility(moderator, pending, "pending")
+    db.session.commit()
+    helper[0].get(path)
+    expected = helper[1].get(path)
+    page = helper[0].get(path)
+    assert _same(page.text) == _same(expected.text)
+    assert "My second idea still waits" in page.text and "post-pending" in page.text
+    assert "My second idea still waits" not in read_as_member(*asker, path, count_queries)
