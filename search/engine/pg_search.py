@@ -9,9 +9,10 @@ How a query is answered (``PgRanker.top``; figures in bench/RESULTS.md, "Speed")
 
 1. The total is counted from the GIN index alone: no document is read (a
    sequential scan would uncompress every ``tsvector``; the planner is told so for
-   the statements of one search, ``_index_scans``).
-2. Up to ``RERANK`` matches: every match is ranked by BM25F, exactly as the Whoosh
-   backend ranks it.
+   the statements of one search, ``_index_scans``). The ask form needs no total:
+   when the statistics show more than ``POOL`` matches, nothing is counted.
+2. Up to ``RERANK`` matches (the ask form's questions: ``similar.ASK_CANDIDATES``):
+   every match is ranked by BM25F, exactly as the Whoosh backend ranks it.
 3. Up to ``POOL`` matches: PostgreSQL's ``ts_rank`` with the field weights picks the
    ``RERANK`` best, which are ranked by BM25F.
 4. More: ``ts_rank`` ranks a pool of ``POOL`` candidates chosen without reading a
@@ -31,7 +32,7 @@ import math
 from collections.abc import Mapping
 from contextlib import contextmanager
 
-from sqlalchemy import Integer, Text, and_, any_, cast, false, func, or_, select, text, true
+from sqlalchemy import Text, and_, any_, cast, false, func, or_, select, text, true
 from sqlalchemy.dialects.postgresql import ARRAY, TSQUERY
 from whoosh import query as Q
 from whoosh.util.numeric import byte_to_length, length_to_byte
@@ -85,8 +86,11 @@ class PgSearcher:
                 self._counts[term] = found.get(term)
 
     def counts(self, term):
-        self._load([term])
-        return self._counts[term]
+        try:
+            return self._counts[term]   # asked tens of thousands of times per question
+        except KeyError:
+            self._load([term])
+            return self._counts[term]
 
     def doc_frequency(self, field, text_):
         counts = self.counts(text_)
@@ -232,23 +236,40 @@ class PgRanker:
             return None
         return _filter_sql(q)
 
-    def top(self, q, limit, allowed=None, newest=False):
+    def top(self, q, limit, allowed=None, newest=False, counted=True, candidates=None):
         """``(total, [(thread_id, score)])``: how many threads match, and the best
         ``limit`` by BM25F (or the newest ``limit``), ties by lower thread id.
 
-        The total is counted from the GIN index alone (no document is read). Then at
-        most ``max(limit, RERANK)`` documents are read whole and ranked by BM25F: all
-        the matches when there are no more; else the best of the candidates by
-        ``ts_rank``, which ranks every match up to ``POOL`` of them and, beyond, a
-        pool chosen by the statistics (see ``_pool``)."""
+        The total is counted from the GIN index alone (no document is read), unless
+        the caller does not need it (``counted=False``: the total is then None) and the
+        statistics show that there are more than ``POOL`` matches anyway (the ask
+        form's questions: a bitmap scan of 10,000 matches costs 5-10 ms). Then at
+        most ``max(limit, candidates)`` (default ``RERANK``) documents are read and
+        ranked by BM25F: all the matches when there are no more; else the best of the
+        candidates by ``ts_rank``, which ranks every match up to ``POOL`` of them and,
+        beyond, a pool chosen by the statistics (see ``_pool``)."""
         match = _tsquery(q, self.searcher)
         if match is NOTHING:
             return 0, []
+        candidates = candidates or RERANK
         where = [] if allowed is None else [allowed]
         if match is not EVERYTHING:
             where.append(_matching(match))
+        surely_more = (not counted and not newest and allowed is None
+                       and self._least_matches(q) > max(POOL, limit, candidates))
         with self._index_scans(match is not EVERYTHING):
-            return self._top(q, match, where, limit, allowed, newest)
+            return self._top(q, match, where, max(limit, candidates), limit, allowed,
+                             newest, surely_more)
+
+    def _least_matches(self, q):
+        """How many threads ``q`` matches at least, by the statistics: the most that
+        hold one of its terms that alone makes a match (a Term under nothing but Ors)."""
+        kind = type(q)
+        if kind is Q.Term:
+            return (self.searcher.counts(q.text) or {}).get(q.fieldname, 0)
+        if kind is Q.Or:
+            return max((self._least_matches(sub) for sub in q.subqueries), default=0)
+        return 0
 
     @contextmanager
     def _index_scans(self, wanted):
@@ -270,24 +291,26 @@ class PgRanker:
             "SELECT set_config('enable_seqscan', :scan, true), set_config('jit', :jit, true)"),
             {"scan": previous[0], "jit": previous[1]})
 
-    def _top(self, q, match, where, limit, allowed, newest):
-        self.searcher.statements += 1
-        total = self.session.scalar(select(func.count()).select_from(D).where(*where))
-        if not total:
-            return 0, []
-        keep = max(limit, RERANK)
+    def _top(self, q, match, where, keep, limit, allowed, newest, surely_more):
+        if surely_more:
+            total = None      # more than POOL, not counted
+        else:
+            self.searcher.statements += 1
+            total = self.session.scalar(select(func.count()).select_from(D).where(*where))
+            if not total:
+                return 0, []
         if newest:
             chosen = _newest(where, limit)
         elif match is EVERYTHING:
             chosen = select(D.c.thread_id).where(*where).order_by(
                 D.c.boost.desc(), D.c.thread_id).limit(limit)
-        elif total <= keep:
+        elif total is not None and total <= keep:
             chosen = None      # every match is ranked by BM25F
         else:
             size = max(POOL, keep)
-            if total > size:
-                ids = self._pool(q, match, allowed, size)
-                candidates = [D.c.thread_id == any_(cast(ids, ARRAY(Integer)))]
+            if total is None or total > size:
+                pool = self._pool(q, match, allowed, size).subquery()
+                candidates = [D.c.thread_id.in_(select(pool.c.thread_id))]
             else:
                 candidates = where
             chosen = select(D.c.thread_id).where(*candidates).order_by(
@@ -334,7 +357,9 @@ class PgRanker:
         return bounds, documents
 
     def _pool(self, q, match, allowed, size):
-        """The candidates (thread ids) of a query matching more than ``size`` threads:
+        """The candidates (a select of thread ids, run as a part of the ranking
+        statement: a round trip with 1,000 ids each way cost 2-3 ms) of a query
+        matching more than ``size`` threads:
         those holding one of its "essential" lexemes (the ones that can add most to a
         score, taken by their BM25F bound while their documents, by the statistics,
         stay within ``size``), or all the matches when no lexeme is that rare (one
@@ -344,8 +369,7 @@ class PgRanker:
         if essential:
             match = f"({match}) & ({' | '.join(quote(lex) for lex in essential)})"
         where = [_matching(match)] + ([] if allowed is None else [allowed])
-        self.searcher.statements += 1
-        return list(self.session.scalars(self._likeliest(q, where, size)))
+        return self._likeliest(q, where, size)
 
     def _likeliest(self, q, where, size):
         """The ``size`` matches of ``where`` whose lengths allow the highest BM25F: each

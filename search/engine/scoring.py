@@ -113,10 +113,12 @@ class Ranker:
             cache[key] = found
         return found
 
-    def top(self, q, limit, allowed=None, newest=False):
+    def top(self, q, limit, allowed=None, newest=False, counted=True, candidates=None):
         """``(total, [(docnum, score)])``: how many documents match, and the best
         ``limit`` of them by final score (ties: lower docnum first, as Whoosh) or,
-        with ``newest``, by creation time."""
+        with ``newest``, by creation time. ``counted`` and ``candidates`` are hints
+        for the PostgreSQL backend (pg_search.PgRanker.top), which ranks a subset of
+        the matches; here every match is ranked and counted anyway."""
         found = self.scores(q)
         if allowed is not None:
             found = {d: s for d, s in found.items() if d in allowed}

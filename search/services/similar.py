@@ -51,6 +51,10 @@ MIN_SHARE = 0.25
 RERANK_DEPTH = 50
 RERANK_BODY_CHARS = 1000
 QUESTION_SIMILARITY = 1.0
+# A question with a text is a query of dozens of words: the PostgreSQL backend ranks
+# the best 100 of its ts_rank candidates by BM25F instead of 200 (pg_search.RERANK),
+# 6 ms less, and the same suggestions (bench/RESULTS.md, PostgreSQL backend).
+ASK_CANDIDATES = 100
 IDF_CACHE = 200_000
 
 
@@ -115,7 +119,8 @@ def scored_ids(searcher, title, body="", limit=50, only=None, question_similarit
         return []
     ranker = searcher.ranker()
     wanted = max(limit, depth) if question_similarity else limit
-    _, top = ranker.top(q, wanted, ranker.docs(only))
+    _, top = ranker.top(q, wanted, ranker.docs(only), counted=False,
+                        candidates=ASK_CANDIDATES if body else None)
     hits = [(int(searcher.stored_fields(docnum)["thread_id"]), score) for docnum, score in top]
     if question_similarity and hits:
         best = hits[0][1] or 1.0

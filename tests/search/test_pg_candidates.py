@@ -76,8 +76,53 @@ def test_beyond_the_pool_the_total_is_exact_and_scores_are_bm25f(app, routers, m
     # every match gets when all are ranked.
     assert sorted(top) == sorted(exact[:2])
     assert {d for d, _ in top} == {routers[10].id, routers[11].id}
-    # the settings, the count, the pool, the documents, the totals
-    assert searcher.statements == 2 + 1 + 1 + 1 + 1 + 1
+    # the settings, the count, the documents of the pool (one statement), the totals
+    assert searcher.statements == 2 + 1 + 1 + 1 + 1
+
+
+def _uncounted(query_text, limit, **hints):
+    searcher = pg_search.PgSearcher()
+    searcher.prefetch(query_text)
+    q = Q.Or(reader.query_words(searcher, query_text))
+    return searcher, searcher.ranker().top(q, limit, counted=False, **hints)
+
+
+@only_backend("postgres")
+def test_the_ask_form_skips_the_count_when_the_statistics_show_more_than_the_pool(
+        app, routers, monkeypatch):
+    """The ask form needs no total: a word alone in more threads than the pool means
+    the pool is needed anyway, and the same threads come out, uncounted."""
+    monkeypatch.setattr(pg_search, "RERANK", 2)
+    monkeypatch.setattr(pg_search, "POOL", 3)
+    with app.test_request_context():
+        _, counted, top = _top("router zebrafinken", 2, any_word=True)
+        searcher, (total, uncounted) = _uncounted("router zebrafinken", 2)
+    assert counted == 12 and total is None
+    assert uncounted == top
+    # the settings, the documents of the pool, the totals: no count
+    assert searcher.statements == 2 + 1 + 1 + 1
+
+
+@only_backend("postgres")
+def test_a_query_the_statistics_cannot_bound_is_still_counted(app, routers, monkeypatch):
+    monkeypatch.setattr(pg_search, "RERANK", 2)
+    monkeypatch.setattr(pg_search, "POOL", 3)
+    with app.test_request_context():
+        # "zebrafinken" alone is in 2 threads: fewer than the pool, so it is counted
+        # (the And of both words could match fewer still)
+        _, (total, top) = _uncounted("zebrafinken", 5)
+    assert total == 2
+    assert {d for d, _ in top} == {routers[10].id, routers[11].id}
+
+
+@only_backend("postgres")
+def test_fewer_candidates_read_fewer_documents_with_the_same_best(app, routers, monkeypatch):
+    monkeypatch.setattr(pg_search, "POOL", 12)
+    with app.test_request_context():
+        _, (_, every) = _uncounted("router zebrafinken", 2)
+        _, (_, fewer) = _uncounted("router zebrafinken", 2, candidates=4)
+    # ts_rank's best 4 hold the two rare-word threads, ranked by the same BM25F
+    assert fewer == every[:2]
 
 
 @only_backend("postgres")
