@@ -263,9 +263,16 @@ def run_due(kinds=None, exclude_kinds=(), stop=None, batch=BATCH, timeout=None):
     if timeout is None:
         timeout = current_app.config["OUTBOX_RUN_TIMEOUT_SECONDS"]
     watched = _watching(timeout)
+    turns = _batched_kinds(kinds, exclude_kinds)
     done = 0
     while not (stop is not None and stop.is_set()):
-        claims = claim(batch, kinds, exclude_kinds)
+        # Each round, the oldest due row of each batched kind first (its handler takes
+        # every due row of the kind), then a few rows in the order they were written:
+        # a worker serving every kind would otherwise reach the search index's rows
+        # only after all the notifications queued before them, and under steady
+        # writes the index would fall ever further behind (bench/RESULTS.md, "Index
+        # lag"). Nothing waits more than a round for its turn.
+        claims = claim(batch, kinds, exclude_kinds, first_of=turns)
         if not claims:
             return done
         progressed = 0
@@ -280,6 +287,15 @@ def run_due(kinds=None, exclude_kinds=(), stop=None, batch=BATCH, timeout=None):
         if progressed == 0:
             return done
     return done
+
+
+def _batched_kinds(kinds, exclude_kinds):
+    """The kinds with a batched handler (community/outbox_batches.py) this worker
+    serves."""
+    served = known_kinds(kinds or ["*"])
+    excluded = set(known_kinds(exclude_kinds)) if exclude_kinds else set()
+    return [kind for kind in served if kind not in excluded
+            and getattr(_handler(kind), "batch_kind", None) == kind]
 
 
 def drain():

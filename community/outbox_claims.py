@@ -72,9 +72,10 @@ def _claimable(row, now):
 
 # --- claiming -----------------------------------------------------------------------
 
-def claim(limit=BATCH, kinds=None, exclude_kinds=()):
-    """Take up to ``limit`` due rows for this worker; commits. Returns their Claims,
-    in id order. First fails the rows whose last allowed run killed its worker."""
+def claim(limit=BATCH, kinds=None, exclude_kinds=(), first_of=()):
+    """Take up to ``limit`` due rows for this worker, and besides them the oldest due
+    row of each kind in ``first_of``; commits. Returns their Claims, in id order.
+    First fails the rows whose last allowed run killed its worker."""
     now = clock.now()
     _fail_abandoned(now)
     # The candidates are chosen from an alias: a subquery over ``outbox`` itself would
@@ -82,19 +83,27 @@ def claim(limit=BATCH, kinds=None, exclude_kinds=()):
     candidate, earlier = aliased(OutboxMessage, name="candidate"), aliased(OutboxMessage)
     blocked = exists().where(earlier.ordering_key == candidate.ordering_key,
                              earlier.id < candidate.id, earlier.status == "pending")
-    # A CTE, so PostgreSQL picks and locks the rows once: a subquery may run again for
-    # each row the UPDATE changes, skip the rows it has just claimed, and take more.
-    due = (select(candidate.id)
-           .where(_claimable(candidate, now),
-                  or_(candidate.ordering_key.is_(None), ~blocked),
-                  _kinds_served(candidate.kind, kinds, exclude_kinds))
-           .order_by(candidate.id).limit(limit)
-           .with_for_update(skip_locked=True, of=candidate)
-           .cte("due"))
+
+    def due(name, size, *served):
+        # A CTE, so PostgreSQL picks and locks the rows once: a subquery may run again
+        # for each row the UPDATE changes, skip the rows it has just claimed, and take
+        # more.
+        return (select(candidate.id)
+                .where(_claimable(candidate, now),
+                       or_(candidate.ordering_key.is_(None), ~blocked), *served)
+                .order_by(candidate.id).limit(size)
+                .with_for_update(skip_locked=True, of=candidate)
+                .cte(name))
+    chosen = [due(f"first_{n}", 1, candidate.kind == kind) for n, kind in enumerate(first_of)]
+    # ``limit`` rows besides those (PostgreSQL would skip the rows the first ones locked
+    # in this statement anyway; SQLite does not lock).
+    chosen.append(due("due", limit, _kinds_served(candidate.kind, kinds, exclude_kinds),
+                      *(candidate.id.not_in(select(first.c.id)) for first in chosen)))
     token = secrets.token_hex(16)
     ids = db.session.scalars(
         update(OutboxMessage)
-        .where(OutboxMessage.id.in_(select(due.c.id)), _claimable(OutboxMessage, now))
+        .where(or_(*(OutboxMessage.id.in_(select(cte.c.id)) for cte in chosen)),
+               _claimable(OutboxMessage, now))
         .values(claim_token=token, claimed_until=now + lease())
         .returning(OutboxMessage.id)
         .execution_options(synchronize_session=False)).all()

@@ -120,6 +120,52 @@ def test_rows_with_an_ordering_key_run_in_order(app, calls):
     assert calls == [9, 1, 2, 3]
 
 
+def test_a_batched_kind_gets_a_turn_every_round_not_after_everything_before_it(
+        app, calls, monkeypatch):
+    """A worker serving every kind: the index's rows queued behind many notifications
+    run in the first round, all together, and the others keep their order."""
+    from community.outbox_batches import batched
+    batches = []
+    outbox.register_handler(app, "test.batch", batched(
+        "test.batch", lambda payloads: batches.append(sorted(p["n"] for p in payloads))))
+    for n in range(10):
+        outbox.enqueue("test.record", {"n": n}, key=f"r{n}")
+    for n in (100, 101):
+        outbox.enqueue("test.batch", {"n": n}, key=f"b{n}")
+    db.session.commit()
+    first_round = _first_round(monkeypatch)
+    outbox.run_due(stop=first_round, timeout=0)
+    # the oldest row of the batched kind (its handler took the other), then BATCH rows
+    # in the order they were written
+    assert batches == [[100, 101]]
+    assert calls == list(range(outbox_claims.BATCH))
+    outbox.drain()
+    assert calls == list(range(10)) and batches == [[100, 101]]
+
+
+def _first_round(monkeypatch):
+    """A ``stop`` for run_due that is set once the rows of its first claim have run."""
+    seen = {"claimed": None, "ran": 0}
+    claim, run = outbox.claim, outbox.run
+
+    def claiming(*args, **kwargs):
+        held = claim(*args, **kwargs)
+        if seen["claimed"] is None:
+            seen["claimed"] = len(held)
+        return held
+
+    def running(held):
+        seen["ran"] += 1
+        return run(held)
+    monkeypatch.setattr(outbox, "claim", claiming)
+    monkeypatch.setattr(outbox, "run", running)
+
+    class Stop:
+        def is_set(self):
+            return seen["claimed"] is not None and seen["ran"] >= seen["claimed"]
+    return Stop()
+
+
 def test_unknown_kind_is_kept_and_reported_not_lost(app):
     outbox.enqueue("nobody.handles.this", {}, key="x")
     db.session.commit()

@@ -5,6 +5,7 @@ from whoosh import index as whoosh_index
 
 from community.extensions import db
 from community.models import OutboxMessage
+from community.outbox_claims import BATCH
 from search.engine import index
 from search.services import documents, updates
 
@@ -52,8 +53,9 @@ def test_the_sql_of_a_batch_does_not_grow_with_its_rows(make_thread, worker, cou
     ids = [make_thread(title=f"Modem number {n} blinks").id for n in range(12)]
     worker()
     counts = []
-    # 3 rows of 3 threads, then 36 rows of 12 (both fill the worker's first claim)
-    for threads, times in ((ids[:3], 1), (ids, 3)):
+    # 4 rows of 4 threads, then 36 rows of 12: both fill the worker's first claim
+    # (the oldest index row, and BATCH more)
+    for threads, times in ((ids[:BATCH + 1], 1), (ids, 3)):
         queue(threads, times)
         with count_queries() as q:
             worker()
