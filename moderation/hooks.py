@@ -33,17 +33,33 @@ def post_actions(post, thread):
         return ""
     parts = []
     if cache.memo("may_review", user.id, lambda: can(user, "review")):
-        parts.append(Markup('<a class="moderate" href="{}{}">{}</a>').format(
-            _prefix("moderation.post_tools"), post.id, _("Moderate")))
+        parts.append(_link("moderate", post.id))
     elif can(user, "flag", post):
-        parts.append(Markup('<a class="flag" href="{}{}" rel="nofollow">{}</a>').format(
-            _prefix("moderation.flag"), post.id, _("Flag")))
+        parts.append(_link("flag", post.id))
     if user.id == post.author_id and post.edited_by_id not in (None, post.author_id):
         reason = _edit_reasons(user.id, thread.id).get(post.id)
         text = _("Edited by a moderator: %(reason)s", reason=reason) if reason else \
             _("Edited by a moderator.")
         parts.append(Markup('<span class="meta moderation-note">{}</span>').format(text))
     return Markup(" ").join(parts)
+
+
+def _link(kind, post_id):
+    """The "Moderate" or "Flag" link of a post: the link made once per request, the
+    post's id put in (a page has one per post)."""
+    before, after = cache.memo("post_link", kind, lambda: _link_parts(kind))
+    return Markup(f"{before}{post_id}{after}")
+
+
+def _link_parts(kind):
+    if kind == "moderate":
+        html = Markup('<a class="moderate" href="{}\x00">{}</a>').format(
+            _prefix("moderation.post_tools"), _("Moderate"))
+    else:
+        html = Markup('<a class="flag" href="{}\x00" rel="nofollow">{}</a>').format(
+            _prefix("moderation.flag"), _("Flag"))
+    before, _sep, after = str(html).partition("\x00")
+    return before, after
 
 
 def _edit_reasons(user_id, thread_id):
