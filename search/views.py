@@ -27,7 +27,7 @@ def page():
     else:
         result = query.search(search_request)
     return render_template("search/page.html", result=result, errors=errors,
-                           categories=categories.all_categories()), status
+                           categories=query.category_choices()), status
 
 
 @bp.post("/ask/similar")

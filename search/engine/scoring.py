@@ -39,6 +39,7 @@ class Statistics:
         self.columns = {}
         self.filters = {}
         self.boosts = None
+        self.boost_range = None
 
 
 class PostingsCache:
@@ -83,6 +84,7 @@ class Ranker:
         self.segments = statistics.segments
         self.cache = cache or PostingsCache(0)
         self._postings = {}
+        self._scored = {}   # (field, offset, factor): [(ids, weights, scores)], see _term
 
     # --- public ----------------------------------------------------------------
 
@@ -122,16 +124,24 @@ class Ranker:
         found = self.scores(q)
         if allowed is not None:
             found = {d: s for d, s in found.items() if d in allowed}
-        boosts = self.boosts()
-        final = {d: s * boosts[d] for d, s in found.items()}
-        if not final:
+        if not found:
             return 0, []
+        boosts = self.boosts()
         if newest:
+            final = {d: s * boosts[d] for d, s in found.items()}
             created = self.column("created_at")
             best = heapq.nlargest(limit, final, key=lambda d: (created[d], -d))
-        else:
-            best = heapq.nlargest(limit, final, key=lambda d: (final[d], -d))
-        return len(final), [(d, final[d]) for d in best]
+            return len(final), [(d, final[d]) for d in best]
+        # The best by final score, then lower docnum. At least ``limit`` documents end
+        # at or above the limit-th best score before the boost times the smallest
+        # boost; a document below that divided by the largest boost cannot reach them,
+        # so only the others get their boost and a key (the floats compared in C).
+        low, high = self.boost_range()
+        floor = heapq.nlargest(limit, found.values())[-1] * low / high * (1 - 1e-9)
+        final = {d: s * boosts[d] for d, s in found.items() if s >= floor}
+        cut = heapq.nlargest(limit, final.values())[-1]
+        best = heapq.nlargest(limit, [(s, -d) for d, s in final.items() if s >= cut])
+        return len(found), [(-negative, s) for s, negative in best]
 
     def boosts(self):
         """The document boost of every document (``final`` of the weighting), as
@@ -141,6 +151,13 @@ class Ranker:
             self.stats.boosts = [(field.from_column_value(b) or 100) / 100
                                  for b in self.column("boost")]
         return self.stats.boosts
+
+    def boost_range(self):
+        """The smallest and the largest document boost."""
+        if self.stats.boost_range is None:
+            boosts = self.boosts()
+            self.stats.boost_range = (min(boosts), max(boosts)) if boosts else (1.0, 1.0)
+        return self.stats.boost_range
 
     def column(self, name):
         """A sortable field's value for every document, by global docnum (raw column
@@ -193,8 +210,16 @@ class Ranker:
             return dict.fromkeys((offset + d for d in ids), q.boost)
         idf = self.searcher.idf(field, text)
         factor = q.boost * idf * (self.weighting.K1 + 1)
+        # A word's German and English stems mostly have the same postings ("rout",
+        # "router"): with the same factor they score the same, so score them once.
+        same = self._scored.setdefault((field, offset, factor), [])
+        for seen_ids, seen_weights, scored in same:
+            if seen_ids == ids and seen_weights == weights:
+                return scored
         norm = self._norm(field, leaf, offset)
-        return {offset + d: factor * w / (w + norm[d]) for d, w in zip(ids, weights)}
+        scored = {offset + d: factor * w / (w + norm[d]) for d, w in zip(ids, weights)}
+        same.append((ids, weights, scored))
+        return scored
 
     def _norm(self, field, leaf, offset):
         """K1 * ((1 - B) + B * length / average length) for every document of a segment
@@ -244,11 +269,23 @@ def _sum_union(parts):
     if len(parts) == 1:
         return parts[0]
     parts.sort(key=len, reverse=True)
-    total = dict(parts[0])
+    if parts[1] is parts[0]:
+        total, index = {d: s + s for d, s in parts[0].items()}, 2    # (0.0 + s) + s
+    else:
+        total, index = dict(parts[0]), 1
     get = total.get
-    for part in parts[1:]:
+    while index < len(parts):
+        part = parts[index]
+        if index + 1 < len(parts) and parts[index + 1] is part:
+            # The same scores twice in a row (two stems of a word, see Ranker._term):
+            # both additions, in order, in one pass.
+            for d, s in part.items():
+                total[d] = (get(d, 0.0) + s) + s
+            index += 2
+            continue
         for d, s in part.items():
             total[d] = get(d, 0.0) + s
+        index += 1
     return total
 
 

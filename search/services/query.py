@@ -12,16 +12,16 @@ words of the index ("did you mean …").
 """
 from dataclasses import dataclass
 from datetime import datetime, time
+from functools import cache
 
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import bindparam, select
 from whoosh import query as Q
 
 from community.errors import ValidationError
 from community.extensions import db
-from community.models import Category, Post, Thread
+from community.models import Category, Post, Tag, Thread, thread_tags
 from community.services.listing import Page, page_number
 
 from ..engine import analysis, backends, reader
@@ -52,9 +52,43 @@ class SearchRequest:
         return bool(self.category or self.status or self.tag or self.date_from or self.date_to)
 
 
+class ShownCategory:
+    """What a result row shows of its thread's category."""
+    __slots__ = ("slug", "name")
+
+    def __init__(self, slug, name):
+        self.slug, self.name = slug, name
+
+
+class ShownTag:
+    __slots__ = ("name",)
+
+    def __init__(self, name):
+        self.name = name
+
+
+class ShownThread:
+    """The columns of a thread a result row shows (page and API), read in one lean
+    statement instead of whole ``Thread`` rows with their category; the status rules
+    are the model's own."""
+    __slots__ = ("id", "title", "slug", "status", "accepted_post_id", "reply_count",
+                 "created_at", "last_activity_at", "category", "tags")
+    COLUMNS = (Thread.id, Thread.title, Thread.slug, Thread.status, Thread.accepted_post_id,
+               Thread.reply_count, Thread.created_at, Thread.last_activity_at)
+
+    is_solved = Thread.is_solved
+    public_status = Thread.public_status
+
+    def __init__(self, row, category):
+        (self.id, self.title, self.slug, self.status, self.accepted_post_id,
+         self.reply_count, self.created_at, self.last_activity_at) = row
+        self.category = category
+        self.tags = []
+
+
 @dataclass
 class Result:
-    thread: Thread
+    thread: ShownThread
     title: Markup
     snippet: Markup
     score: float
@@ -113,6 +147,13 @@ def parse_request(args, per_page=PER_PAGE):
         status=status, tag=(args.get("tag") or "").strip().lower(),
         date_from=_date(args.get("from"), "from"), date_to=_date(args.get("to"), "to", end=True),
         sort=sort, page=page_number(args.get("page")), per_page=per_page)
+
+
+def category_choices():
+    """``(slug, name)`` rows of every category in display order: the page's category
+    filter (without the latest thread and author ``categories.all_categories`` loads)."""
+    return db.session.execute(select(Category.slug, Category.name)
+                              .order_by(Category.position, Category.name)).all()
 
 
 def _filter(request):
@@ -192,14 +233,12 @@ def _results(hits, stems):
     """
     if not hits:
         return []
-    threads = {t.id: t for t in db.session.scalars(
-        select(Thread).where(Thread.id.in_([h[0] for h in hits]),
-                             Thread.visibility == "visible")
-        .options(joinedload(Thread.category), selectinload(Thread.tags)))}
+    threads = _shown_threads([h[0] for h in hits])
     answer_ids = [post_id for _, _, stored in hits for post_id, _ in stored.get("answers_text") or ()]
-    visible_answers = set(db.session.scalars(
-        select(Post.id).where(Post.id.in_(answer_ids), Post.visibility == "visible"))
-    ) if answer_ids else set()
+    visible_answers = {post_id for post_id, visibility in db.session.execute(
+        _statements()["answers"], {"ids": answer_ids})
+        if visibility == "visible"} if answer_ids else set()
+    marks = snippets.marker(stems)
     results = []
     for thread_id, score, stored in hits:
         thread = threads.get(thread_id)
@@ -208,10 +247,45 @@ def _results(hits, stems):
         answers = [text for post_id, text in stored.get("answers_text") or ()
                    if post_id in visible_answers]
         results.append(Result(
-            thread=thread, title=snippets.highlight_all(thread.title, stems),
-            snippet=snippets.snippet(stems, stored.get("body_text"), *answers),
+            thread=thread, title=snippets.highlight_all(thread.title, marks),
+            snippet=snippets.snippet(marks, stored.get("body_text"), *answers),
             score=score))
     return results
+
+
+@cache
+def _statements():
+    """The result rows' two statements, built once (``ids``: expanding parameters)."""
+    ids = bindparam("ids", expanding=True)
+    return {
+        "shown": select(*ShownThread.COLUMNS, Thread.visibility, Category.id, Category.slug,
+                        Category.name, Tag.name)
+        .join(Category, Category.id == Thread.category_id)
+        .outerjoin(thread_tags, thread_tags.c.thread_id == Thread.id)
+        .outerjoin(Tag, Tag.id == thread_tags.c.tag_id)
+        .where(Thread.id.in_(ids)).order_by(Thread.id, Tag.name),
+        "answers": select(Post.id, Post.visibility).where(Post.id.in_(ids))}
+
+
+def _shown_threads(ids):
+    """``{id: ShownThread}`` of the visible threads among ``ids``, with their category
+    and their tags in name order, in one statement (a row per tag). Visibility is
+    checked here, not in the statement: with it there, SQLite walks the visibility
+    index over every visible thread instead of looking the ids up by primary key."""
+    threads, categories = {}, {}
+    for *row, visibility, category_id, slug, name, tag in db.session.execute(
+            _statements()["shown"], {"ids": ids}):
+        if visibility != "visible":
+            continue
+        thread = threads.get(row[0])
+        if thread is None:
+            category = categories.get(category_id)
+            if category is None:
+                category = categories[category_id] = ShownCategory(slug, name)
+            thread = threads[row[0]] = ShownThread(row, category)
+        if tag is not None:
+            thread.tags.append(ShownTag(tag))
+    return threads
 
 
 def _known(searcher, word):
