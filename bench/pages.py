@@ -3,7 +3,7 @@
     .venv/bin/python bench/pages.py [--database-url postgresql+psycopg://postgres@127.0.0.1/bench_pages]
         [--keep /tmp/bench-pages] [--seconds 20] [--connections 16] [--pages thread,home,...]
         [--writes-seconds 10] [--write-connections 8] [--flaskbb] [--explain]
-        [--profile PAGE[:member]]
+        [--profile PAGE[:member]] [--profile-write]
 
 1. Builds the community of issue 15 once per folder (``--keep``): ``flask --app community
    demo generate --users 2000 --threads 20000 --posts 200000 --seed 15`` and ``search
@@ -24,8 +24,10 @@
 
 ``--explain`` prints the plans of the list queries; ``--profile thread`` a cProfile of
 a page rendered in process (``thread:member`` for a member, ``thread:cached`` through
-the cache). The machine's load is printed with the figures: they are only comparable
-within one run on a quiet machine.
+the cache); ``--profile-write`` the CPU (the app's and PostgreSQL's), SQL statements
+and a cProfile of answers through the API in process (``BENCH_PROFILE_DUMP=file``
+keeps the profile for pstats). The machine's load is printed with the figures: they
+are only comparable within one run on a quiet machine.
 """
 import argparse
 import cProfile
@@ -116,7 +118,8 @@ class Instance:
         shutil.rmtree(self.live, ignore_errors=True)
         shutil.copytree(self.pristine, self.live)
         if self.url:
-            self._psql(f'DROP DATABASE IF EXISTS "{self._name()}"',
+            # WITH (FORCE): this process's own apps may still hold a connection to it
+            self._psql(f'DROP DATABASE IF EXISTS "{self._name()}" WITH (FORCE)',
                        f'CREATE DATABASE "{self._name()}" TEMPLATE "{self._name()}_pristine"')
         self.flask("db", "upgrade", capture_output=True)  # the pristine copy may be older
         subprocess.run(["sync"], check=False)
@@ -216,6 +219,104 @@ def profile(instance, paths, member, spec, requests=50, sort="cumulative"):
     out = io.StringIO()
     pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(60)
     print(out.getvalue())
+
+
+def bench_members_and_threads(members=50, threads=200):
+    """Bearer tokens of ``members`` customers and ``threads`` open threads, the latest
+    active (call inside an app context; commits the tokens)."""
+    from sqlalchemy import select
+
+    from community.extensions import db
+    from community.models import Thread, User
+    from community.services import accounts
+    users = list(db.session.scalars(select(User).where(User.role == "customer")
+                                    .order_by(User.id).limit(members)))
+    tokens = [accounts.create_token(user, "bench")[1] for user in users]
+    ids = list(db.session.scalars(select(Thread.id).where(
+        Thread.visibility == "visible", Thread.status == "open")
+        .order_by(Thread.last_activity_at.desc()).limit(threads)))
+    db.session.commit()
+    return tokens, ids
+
+
+def answer_body(n):
+    """The text of the ``n``th answer (as WRITE_SCRIPT writes it)."""
+    return (f"Benchmark answer {n}: restart the router, then check line {n * 7919 % 100003}"
+            f" and port {n % 97} once more.")
+
+
+def server_cpu_ms(app):
+    """CPU time (ms) the PostgreSQL backends of ``app``'s database have used so far
+    (they run on this machine: /proc), or 0 on SQLite."""
+    from sqlalchemy import text
+
+    from community.extensions import db
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            return 0.0
+        pids = db.session.scalars(text(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()")).all()
+        db.session.rollback()
+    total = 0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total * 1000 / os.sysconf("SC_CLK_TCK")
+
+
+def profile_write(instance, answers=200, sort="cumulative", show=True):
+    """CPU ms (the app's and the database server's) and SQL statements per answer through
+    ``POST /api/v1/threads/<id>/posts`` in process, as the write part of the benchmark
+    sends them, and a cProfile (CPU time) of them."""
+    from sqlalchemy import event
+
+    from community.extensions import db
+    app = app_for(instance)
+    statements = []
+    with app.app_context():
+        tokens, threads = bench_members_and_threads()
+        event.listen(db.engine, "before_cursor_execute",
+                     lambda *args, seen=statements: seen.append(args[2]))
+    client = app.test_client()
+
+    def answer(n):
+        response = client.post(f"/api/v1/threads/{threads[n % len(threads)]}/posts",
+                               json={"body": answer_body(n)},
+                               headers={"Authorization": f"Bearer {tokens[n % len(tokens)]}"})
+        assert response.status_code == 201, response.get_data(as_text=True)
+    for n in range(20):  # warm up: each code path once
+        answer(n)
+    server = server_cpu_ms(app)
+    statements.clear()
+    started, wall = time.process_time(), time.perf_counter()
+    for n in range(20, 20 + answers):
+        answer(n)
+    cpu = (time.process_time() - started) / answers * 1000
+    wall = (time.perf_counter() - wall) / answers * 1000
+    per_answer = len(statements) / answers
+    server = (server_cpu_ms(app) - server) / answers
+    profiler = cProfile.Profile(time.process_time)
+    profiler.enable()
+    for n in range(20 + answers, 20 + 2 * answers):
+        answer(n)
+    profiler.disable()
+    if os.environ.get("BENCH_PROFILE_DUMP"):
+        profiler.dump_stats(os.environ["BENCH_PROFILE_DUMP"])
+    print(f"# answers in process: {cpu:.1f} ms CPU in the app, {server:.1f} ms in PostgreSQL,"
+          f" {wall:.1f} ms elapsed and {per_answer:.1f} SQL statements per answer"
+          f" (load {os.getloadavg()[0]:.1f})")
+    if show:
+        out = io.StringIO()
+        pstats.Stats(profiler, stream=out).sort_stats(sort).print_stats(80)
+        print(out.getvalue())
+        statements.clear()
+        answer(20 + 2 * answers)
+        for statement in statements:
+            print("  ", " ".join(statement.split())[:160])
+    return {"cpu_ms": cpu, "server_ms": server, "statements": per_answer}
 
 
 def explain(instance, paths):
@@ -376,17 +477,10 @@ def write_path(instance, seconds, connections):
     from sqlalchemy import func, select
 
     from community.extensions import db
-    from community.models import Post, Thread, User
-    from community.services import accounts
+    from community.models import Post
     app = app_for(instance)
     with app.app_context():
-        members = list(db.session.scalars(select(User).where(User.role == "customer")
-                                          .order_by(User.id).limit(50)))
-        tokens = [accounts.create_token(user, "bench")[1] for user in members]
-        threads = list(db.session.scalars(select(Thread.id).where(
-            Thread.visibility == "visible", Thread.status == "open")
-            .order_by(Thread.last_activity_at.desc()).limit(200)))
-        db.session.commit()
+        tokens, threads = bench_members_and_threads()
         before = db.session.scalar(select(func.count(Post.id)))
     script = Path(instance.folder) / "write.lua"
     script.write_text(WRITE_SCRIPT % {"tokens": ", ".join(f'"{t}"' for t in tokens),
@@ -461,6 +555,8 @@ def main():
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--profile", metavar="PAGE[:member|:cached]")
     parser.add_argument("--profile-sort", default="cumulative", help="cumulative or tottime")
+    parser.add_argument("--profile-write", action="store_true",
+                        help="CPU, statements and a cProfile of answers through the API")
     parser.add_argument("--json", help="write the figures to this file")
     args = parser.parse_args()
     if args.database_url and args.database_url.rsplit("/", 1)[1] == "test":
@@ -474,6 +570,9 @@ def main():
     paths, member = targets(app)
     if args.explain:
         explain(instance, paths)
+        return
+    if args.profile_write:
+        profile_write(instance, sort=args.profile_sort)
         return
     if args.profile:
         profile(instance, paths, member, args.profile, sort=args.profile_sort)

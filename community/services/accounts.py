@@ -320,17 +320,20 @@ def user_for_token(plaintext):
     """The user of a valid, unrevoked token, or None."""
     if not plaintext:
         return None
-    token = db.session.scalar(select(ApiToken).where(
-        ApiToken.token_hash == _token_hash(plaintext), ApiToken.revoked_at.is_(None)))
-    if token is None:
+    found = db.session.execute(  # the token and its user in one round trip
+        select(ApiToken, User).join(User, User.id == ApiToken.user_id).where(
+            ApiToken.token_hash == _token_hash(plaintext), ApiToken.revoked_at.is_(None))
+    ).first()
+    if found is None:
         return None
+    token, user = found
     now = clock.now()
     # Written at most once a minute: reads must not turn into a write per request. Its
     # own commit, as the request's may not come (a refused call still used the token).
     if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=1):
         token.last_used_at = now
         db.session.commit()
-    return db.session.get(User, token.user_id)
+    return user
 
 
 def access_refusal(user, write):

@@ -5,11 +5,14 @@ CLI and the feature packages alike. They flush but never commit: the caller
 commits once, so signal receivers can add outbox and audit rows to the same
 transaction.
 """
+import weakref
 from dataclasses import dataclass, field
+from functools import cache
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, func, inspect, select
+from sqlalchemy import bindparam, delete, func, inspect, select, true
+from sqlalchemy.orm import contains_eager
 
 from .. import clock, events, hooks, markup
 from ..dbutil import insert_ignoring_duplicate
@@ -170,8 +173,44 @@ def _lock_thread(thread):
     lock on PostgreSQL; SQLite lets one writer in at a time), so the thread as read
     now is what its category has counted, not a copy loaded before another writer
     committed: counting from such a copy is how a category's post_count drifted.
+    A thread ``lock_thread`` read in this transaction is current already: nobody
+    else can have written it since.
     """
+    if thread.id in _locked_now():
+        db.session.flush()
+        return thread
     return _reread(thread, with_for_update=True)
+
+
+def _locked_now():
+    """Ids of the threads ``lock_thread`` locked in the current transaction."""
+    transaction = db.session().get_transaction()
+    mark = db.session.info.get(_LOCKED)
+    if transaction is None or mark is None or mark[0]() is not transaction:
+        return set()
+    return mark[1]
+
+
+_LOCKED = "threads.locked"  # in Session.info: (weakref to the transaction, thread ids)
+
+
+def lock_thread(thread_id):
+    """The thread, read with its row lock taken (``_lock_thread``) for a write that
+    follows in this transaction, or NotFound: one statement where reading it, then
+    locking it, would be two. Its category comes with it (not locked: writers change
+    a category's counters by SQL expressions)."""
+    db.session.flush()  # a row read again drops unflushed changes
+    thread = db.session.scalar(
+        select(Thread).join(Thread.category).options(contains_eager(Thread.category))
+        .where(Thread.id == thread_id).with_for_update(of=Thread)
+        .execution_options(populate_existing=True))
+    if thread is None:
+        raise NotFound(_l("This thread does not exist."))
+    locked = _locked_now()
+    if not locked:
+        db.session.info[_LOCKED] = (weakref.ref(db.session().get_transaction()), locked)
+    locked.add(thread.id)
+    return thread
 
 
 def _lock_thread_of(post):
@@ -378,19 +417,18 @@ def refresh_counters(thread, was_visible, had_posts, was_solved, was_unanswered=
     was_unanswered`` from ``_snapshot`` under it; the category's counters change by SQL
     expressions, as writers of its other threads change them at the same time.
     """
-    thread.visibility = db.session.scalar(  # the question as committed, not as loaded
-        select(Post.visibility).where(Post.id == thread.first_post_id))
-    replies, helpful = db.session.execute(
-        select(func.count(Post.id), func.coalesce(func.sum(Post.helpful_count), 0))
-        .where(Post.thread_id == thread.id, Post.visibility == "visible", Post.number > 1)).one()
-    last = db.session.scalar(
-        select(Post).where(Post.thread_id == thread.id, Post.visibility == "visible")
-        .order_by(Post.number.desc()).limit(1)) or db.session.get(Post, thread.first_post_id)
+    question, replies, helpful, last_id, last_author_id, last_at = db.session.execute(
+        _counters_statement(), {"thread_id": thread.id, "first_post_id": thread.first_post_id}
+    ).one()
+    thread.visibility = question  # the question as committed, not as loaded
+    if last_id is None:  # nothing visible: the question stands for the thread
+        last = db.session.get(Post, thread.first_post_id)
+        last_id, last_author_id, last_at = last.id, last.author_id, last.created_at
     thread.reply_count = replies
     thread.helpful_count = helpful
-    thread.last_post_id = last.id
-    thread.last_author_id = last.author_id
-    thread.last_activity_at = last.created_at
+    thread.last_post_id = last_id
+    thread.last_author_id = last_author_id
+    thread.last_activity_at = last_at
     visible = thread.visibility == "visible"
     posts = (replies + 1) if visible else 0
     solved = visible and thread.is_solved
@@ -408,6 +446,25 @@ def refresh_counters(thread, was_visible, had_posts, was_solved, was_unanswered=
     elif not visible and category.last_thread_id == thread.id:
         _refresh_category_latest(category)
     db.session.flush()
+
+
+@cache
+def _counters_statement():
+    """What ``refresh_counters`` reads, in one round trip: the question's visibility,
+    the visible replies and their helpful votes, and the last visible post (none when
+    nothing is visible). Built once per process."""
+    thread_id, first_post_id = bindparam("thread_id"), bindparam("first_post_id")
+    replies = (select(func.count(Post.id).label("replies"),
+                      func.coalesce(func.sum(Post.helpful_count), 0).label("helpful"))
+               .where(Post.thread_id == thread_id, Post.visibility == "visible",
+                      Post.number > 1).subquery("replies"))
+    last = (select(Post.id, Post.author_id, Post.created_at)
+            .where(Post.thread_id == thread_id, Post.visibility == "visible")
+            .order_by(Post.number.desc()).limit(1).subquery("last"))
+    question = select(Post.visibility).where(Post.id == first_post_id).scalar_subquery()
+    return (select(question, replies.c.replies, replies.c.helpful, last.c.id, last.c.author_id,
+                   last.c.created_at)
+            .select_from(replies.outerjoin(last, true())))
 
 
 def _refresh_category_latest(category):
