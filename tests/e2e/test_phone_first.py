@@ -136,6 +136,9 @@ def test_visitor_reads_searches_and_switches(live_server, browser, size, lang):
     page.get_by_role("searchbox").press("Enter")
     expect(page.locator(".search-result").first).to_be_visible()
     expect(page.get_by_role("searchbox")).to_have_count(1)
+    # A highlighted word keeps the spaces around it, as the title is shown.
+    shown = [t.strip() for t in page.locator(".search-result .thread-title").all_inner_texts()]
+    assert "Parental controls on the router" in shown, shown
     check_page(page, size, lang, "search", findings)
 
     # No page scrolls sideways on the narrowest phones either.
